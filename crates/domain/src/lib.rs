@@ -9,6 +9,7 @@ pub mod decision;
 pub mod email;
 pub mod money;
 pub mod order;
+pub mod photo;
 pub mod policy;
 pub mod reason;
 pub mod refund;

@@ -1,0 +1,75 @@
+//! Recording an event, and everything that follows from it in the same
+//! transaction: the buyer's e-mail, the merchant's notifications, webhooks.
+
+use super::AppResult;
+use crate::store::{self, events::NewEvent, merchants::Merchant};
+use serde_json::{json, Value};
+use sqlx::AnyConnection;
+
+/// Events the buyer is told about by e-mail.
+pub const BUYER_MAILS: &[&str] = &[
+    "return.requested",
+    "return.photos_requested",
+    "return.authorized",
+    "return.rejected",
+    "return.received",
+    "refund.succeeded",
+    "buyer.link_requested",
+];
+
+/// Event kinds merchants can subscribe their addresses to.
+pub const STAFF_NOTIFICATIONS: &[&str] = &[
+    "return.requested",
+    "return.in_transit",
+    "refund.failed",
+];
+
+pub struct EventInput<'a> {
+    pub order_id: Option<i64>,
+    pub return_id: Option<i64>,
+    pub kind: &'a str,
+    pub actor: &'a str,
+    pub data: Value,
+    /// The buyer to mail, with their locale, when the kind is a buyer mail.
+    pub buyer: Option<(&'a str, &'a str)>,
+}
+
+pub async fn record(conn: &mut AnyConnection, merchant: &Merchant, e: EventInput<'_>, now: i64) -> AppResult<i64> {
+    let event_id = store::events::append(
+        conn,
+        &NewEvent {
+            merchant_id: merchant.id,
+            order_id: e.order_id,
+            return_id: e.return_id,
+            kind: e.kind,
+            actor: e.actor,
+            data: &e.data,
+        },
+        now,
+    )
+    .await?;
+    if let Some((email, locale)) = e.buyer {
+        if BUYER_MAILS.contains(&e.kind) {
+            let payload = json!({
+                "template": e.kind, "to": email, "locale": locale, "merchant_id": merchant.id,
+                "event_id": event_id, "data": e.data,
+            });
+            store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
+        }
+    }
+    for to in merchant.notifications.recipients(e.kind) {
+        let payload = json!({
+            "template": "staff.notification", "to": to, "locale": merchant.default_locale,
+            "merchant_id": merchant.id, "event_id": event_id, "kind": e.kind, "data": e.data,
+        });
+        store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
+    }
+    for endpoint_id in crate::store::webhooks::active_endpoints(conn, merchant.id).await? {
+        let payload = json!({
+            "endpoint_id": endpoint_id, "event_id": event_id, "type": e.kind, "timestamp": now,
+            "data": e.data, "merchant_id": merchant.id, "order_id": e.order_id, "return_id": e.return_id,
+        });
+        store::jobs::enqueue(conn, "webhook", &payload, now, now).await?;
+    }
+    Ok(event_id)
+}

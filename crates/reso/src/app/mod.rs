@@ -1,0 +1,32 @@
+//! Use cases: open a transaction, load, let the domain decide, save the new
+//! state with its events and jobs, commit. JSON and HTML call the same ones.
+
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod merchants;
+pub mod orders;
+pub mod refunds;
+pub mod returns;
+
+pub use error::{AppError, AppResult};
+
+/// Who did something, as written in the event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Buyer(String),
+    Staff { id: i64, email: String },
+    ApiKey(i64),
+    System,
+}
+
+impl Actor {
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Buyer(email) => format!("buyer:{email}"),
+            Actor::Staff { email, .. } => format!("staff:{email}"),
+            Actor::ApiKey(id) => format!("api_key:{id}"),
+            Actor::System => "system".to_string(),
+        }
+    }
+}
