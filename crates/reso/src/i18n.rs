@@ -1,5 +1,6 @@
 //! Buyer-facing text in English, Italian, French, Spanish and German, from
-//! Fluent files (`i18n/<locale>.ftl`), compiled into the binary.
+//! Fluent files (`i18n/<locale>/pages.ftl` for pages, `mail.ftl` for e-mails),
+//! compiled into the binary.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -8,12 +9,12 @@ use unic_langid::LanguageIdentifier;
 
 pub const LOCALES: &[&str] = &["en", "it", "fr", "es", "de"];
 
-const SOURCES: &[(&str, &str)] = &[
-    ("en", include_str!("../i18n/en.ftl")),
-    ("it", include_str!("../i18n/it.ftl")),
-    ("fr", include_str!("../i18n/fr.ftl")),
-    ("es", include_str!("../i18n/es.ftl")),
-    ("de", include_str!("../i18n/de.ftl")),
+const SOURCES: &[(&str, [&str; 2])] = &[
+    ("en", [include_str!("../i18n/en/pages.ftl"), include_str!("../i18n/en/mail.ftl")]),
+    ("it", [include_str!("../i18n/it/pages.ftl"), include_str!("../i18n/it/mail.ftl")]),
+    ("fr", [include_str!("../i18n/fr/pages.ftl"), include_str!("../i18n/fr/mail.ftl")]),
+    ("es", [include_str!("../i18n/es/pages.ftl"), include_str!("../i18n/es/mail.ftl")]),
+    ("de", [include_str!("../i18n/de/pages.ftl"), include_str!("../i18n/de/mail.ftl")]),
 ];
 
 pub struct Translations {
@@ -24,14 +25,16 @@ impl Translations {
     /// Parses every locale; a broken file is a bug caught by the tests, not at run time.
     pub fn load() -> Result<Self, String> {
         let mut bundles = HashMap::new();
-        for (locale, source) in SOURCES {
-            let resource = FluentResource::try_new(source.to_string())
-                .map_err(|(_, errors)| format!("{locale}.ftl: {errors:?}"))?;
+        for (locale, sources) in SOURCES {
             let lang: LanguageIdentifier = locale.parse().map_err(|e| format!("{locale}: {e}"))?;
             let mut bundle = FluentBundle::new_concurrent(vec![lang]);
             // Unicode isolation marks around arguments break plain-text mail and tests.
             bundle.set_use_isolating(false);
-            bundle.add_resource(resource).map_err(|errors| format!("{locale}.ftl: {errors:?}"))?;
+            for source in sources {
+                let resource = FluentResource::try_new(source.to_string())
+                    .map_err(|(_, errors)| format!("{locale}: {errors:?}"))?;
+                bundle.add_resource(resource).map_err(|errors| format!("{locale}: {errors:?}"))?;
+            }
             bundles.insert(*locale, bundle);
         }
         Ok(Translations { bundles })
@@ -78,9 +81,10 @@ impl Translations {
 
     /// Every message id of a locale (for the completeness test).
     pub fn ids(&self, locale: &str) -> Vec<String> {
-        let source = SOURCES.iter().find(|(l, _)| *l == locale).map_or("", |(_, s)| s);
-        source
-            .lines()
+        let sources = SOURCES.iter().find(|(l, _)| *l == locale).map_or([""; 2], |(_, s)| *s);
+        sources
+            .iter()
+            .flat_map(|s| s.lines())
             .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim()))
             .filter(|id| !id.is_empty() && !id.starts_with('#') && !id.starts_with(' ') && !id.starts_with('.'))
             .map(str::to_string)

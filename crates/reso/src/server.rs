@@ -1,1 +1,58 @@
-//! placeholder
+//! Assembles the application: state, routes, background worker, listener.
+
+use crate::clock::Clock;
+use crate::store::Db;
+use crate::{api, i18n, jobs, web, AppState, Config};
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Connects, migrates and loads what every request needs.
+pub async fn build_state(database_url: &str, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let db = Db::connect(database_url).await?;
+    db.migrate().await?;
+    let secret = {
+        let mut conn = db.reader().acquire().await?;
+        crate::store::merchants::setting_or_insert(&mut conn, "link_secret", || crate::app::auth::random_token(32)).await?
+    };
+    let i18n = i18n::Translations::load().map_err(anyhow::Error::msg)?;
+    Ok(AppState {
+        db,
+        clock,
+        secret: Arc::new(secret.into_bytes()),
+        config: Arc::new(config),
+        i18n: Arc::new(i18n),
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(api::router())
+        .merge(web::router())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C, with the outbox worker running beside the server.
+/// `on_ready` is told the bound address (useful with port 0).
+pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let worker = tokio::spawn(jobs::run_forever(state.clone()));
+    on_ready(bound);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    worker.abort();
+    Ok(())
+}

@@ -1,0 +1,1 @@
+mail-greeting = Hello
