@@ -14,7 +14,9 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
-        let ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
         Timestamp(ms)
     }
 }
@@ -34,7 +36,10 @@ impl ManualClock {
 
     /// Stands still at `start` until advanced (deterministic tests).
     pub fn frozen(start: Timestamp) -> Self {
-        ManualClock { offset_ms: Arc::default(), frozen_at: Some(start.0) }
+        ManualClock {
+            offset_ms: Arc::default(),
+            frozen_at: Some(start.0),
+        }
     }
 
     pub fn advance_ms(&self, ms: i64) {

@@ -10,11 +10,41 @@ use unic_langid::LanguageIdentifier;
 pub const LOCALES: &[&str] = &["en", "it", "fr", "es", "de"];
 
 const SOURCES: &[(&str, [&str; 2])] = &[
-    ("en", [include_str!("../i18n/en/pages.ftl"), include_str!("../i18n/en/mail.ftl")]),
-    ("it", [include_str!("../i18n/it/pages.ftl"), include_str!("../i18n/it/mail.ftl")]),
-    ("fr", [include_str!("../i18n/fr/pages.ftl"), include_str!("../i18n/fr/mail.ftl")]),
-    ("es", [include_str!("../i18n/es/pages.ftl"), include_str!("../i18n/es/mail.ftl")]),
-    ("de", [include_str!("../i18n/de/pages.ftl"), include_str!("../i18n/de/mail.ftl")]),
+    (
+        "en",
+        [
+            include_str!("../i18n/en/pages.ftl"),
+            include_str!("../i18n/en/mail.ftl"),
+        ],
+    ),
+    (
+        "it",
+        [
+            include_str!("../i18n/it/pages.ftl"),
+            include_str!("../i18n/it/mail.ftl"),
+        ],
+    ),
+    (
+        "fr",
+        [
+            include_str!("../i18n/fr/pages.ftl"),
+            include_str!("../i18n/fr/mail.ftl"),
+        ],
+    ),
+    (
+        "es",
+        [
+            include_str!("../i18n/es/pages.ftl"),
+            include_str!("../i18n/es/mail.ftl"),
+        ],
+    ),
+    (
+        "de",
+        [
+            include_str!("../i18n/de/pages.ftl"),
+            include_str!("../i18n/de/mail.ftl"),
+        ],
+    ),
 ];
 
 pub struct Translations {
@@ -33,7 +63,9 @@ impl Translations {
             for source in sources {
                 let resource = FluentResource::try_new(source.to_string())
                     .map_err(|(_, errors)| format!("{locale}: {errors:?}"))?;
-                bundle.add_resource(resource).map_err(|errors| format!("{locale}: {errors:?}"))?;
+                bundle
+                    .add_resource(resource)
+                    .map_err(|errors| format!("{locale}: {errors:?}"))?;
             }
             bundles.insert(*locale, bundle);
         }
@@ -42,8 +74,16 @@ impl Translations {
 
     /// The best supported locale for a requested one ("de-CH" → "de"), else English.
     pub fn pick(requested: &str) -> &'static str {
-        let primary = requested.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        LOCALES.iter().copied().find(|l| *l == primary).unwrap_or("en")
+        let primary = requested
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        LOCALES
+            .iter()
+            .copied()
+            .find(|l| *l == primary)
+            .unwrap_or("en")
     }
 
     /// The first supported language of an Accept-Language header.
@@ -71,22 +111,36 @@ impl Translations {
             Some(a)
         };
         for loc in [Self::pick(locale), "en"] {
-            let Some(bundle) = self.bundles.get(loc) else { continue };
-            let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { continue };
+            let Some(bundle) = self.bundles.get(loc) else {
+                continue;
+            };
+            let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+                continue;
+            };
             let mut errors = Vec::new();
-            return bundle.format_pattern(pattern, fargs.as_ref(), &mut errors).into_owned();
+            return bundle
+                .format_pattern(pattern, fargs.as_ref(), &mut errors)
+                .into_owned();
         }
         id.to_string()
     }
 
     /// Every message id of a locale (for the completeness test).
     pub fn ids(&self, locale: &str) -> Vec<String> {
-        let sources = SOURCES.iter().find(|(l, _)| *l == locale).map_or([""; 2], |(_, s)| *s);
+        let sources = SOURCES
+            .iter()
+            .find(|(l, _)| *l == locale)
+            .map_or([""; 2], |(_, s)| *s);
         sources
             .iter()
             .flat_map(|s| s.lines())
             .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim()))
-            .filter(|id| !id.is_empty() && !id.starts_with('#') && !id.starts_with(' ') && !id.starts_with('.'))
+            .filter(|id| {
+                !id.is_empty()
+                    && !id.starts_with('#')
+                    && !id.starts_with(' ')
+                    && !id.starts_with('.')
+            })
             .map(str::to_string)
             .collect()
     }
@@ -101,7 +155,10 @@ pub struct Tr<'a> {
 
 impl<'a> Tr<'a> {
     pub fn new(translations: &'a Translations, locale: &str) -> Self {
-        Tr { translations, locale: Translations::pick(locale) }
+        Tr {
+            translations,
+            locale: Translations::pick(locale),
+        }
     }
 
     pub fn t(&self, id: &str) -> String {
@@ -109,6 +166,10 @@ impl<'a> Tr<'a> {
     }
 
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
-        self.translations.text(self.locale, id, &[(name, FluentValue::from(value.to_string()))])
+        self.translations.text(
+            self.locale,
+            id,
+            &[(name, FluentValue::from(value.to_string()))],
+        )
     }
 }

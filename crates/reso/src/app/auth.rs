@@ -3,7 +3,9 @@
 use super::{AppError, AppResult};
 use crate::store::{self, auth::StaffUser, StoreError};
 use crate::AppState;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -22,12 +24,17 @@ pub fn random_token(bytes: usize) -> String {
 
 /// Tokens are stored as their SHA-256: a leaked table opens no session.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn hash_password(password: &str) -> AppResult<String> {
     if password.chars().count() < 8 {
-        return Err(AppError::Invalid("a password needs at least 8 characters".into()));
+        return Err(AppError::Invalid(
+            "a password needs at least 8 characters".into(),
+        ));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -37,7 +44,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A new session: (token for the cookie, CSRF token for the forms).
@@ -66,7 +77,15 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> AppResult<S
     let csrf = random_token(32);
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    store::auth::insert_session(&mut tx, &token_hash(&token), user.id, &csrf, now, now + SESSION_MS).await?;
+    store::auth::insert_session(
+        &mut tx,
+        &token_hash(&token),
+        user.id,
+        &csrf,
+        now,
+        now + SESSION_MS,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Session { token, csrf, user })
 }
@@ -91,7 +110,15 @@ pub async fn create_api_key(state: &AppState, merchant_id: i64, name: &str) -> A
     let prefix = random_token(6);
     let key = format!("reso_{prefix}_{}", random_token(24));
     let mut tx = state.db.begin().await?;
-    store::auth::insert_api_key(&mut tx, merchant_id, name, &prefix, &token_hash(&key), state.now()).await?;
+    store::auth::insert_api_key(
+        &mut tx,
+        merchant_id,
+        name,
+        &prefix,
+        &token_hash(&key),
+        state.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(key)
 }
@@ -121,8 +148,20 @@ fn link_mac(secret: &[u8], merchant_id: i64, order_id: i64, email: &str, expires
 
 /// A signed, expiring token for one buyer and one order.
 pub fn sign_buyer_link(state: &AppState, access: &BuyerAccess, expires: i64) -> String {
-    let mac = link_mac(&state.secret, access.merchant_id, access.order_id, &access.email, expires);
-    let claims = format!("{}.{}.{}.{}", access.merchant_id, access.order_id, expires, URL_SAFE_NO_PAD.encode(&access.email));
+    let mac = link_mac(
+        &state.secret,
+        access.merchant_id,
+        access.order_id,
+        &access.email,
+        expires,
+    );
+    let claims = format!(
+        "{}.{}.{}.{}",
+        access.merchant_id,
+        access.order_id,
+        expires,
+        URL_SAFE_NO_PAD.encode(&access.email)
+    );
     format!("{claims}.{}", URL_SAFE_NO_PAD.encode(mac))
 }
 
@@ -146,17 +185,31 @@ pub fn verify_buyer_link(state: &AppState, token: &str) -> Result<BuyerAccess, L
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or(LinkError::Tampered)?;
-    let expected = URL_SAFE_NO_PAD.encode(link_mac(&state.secret, merchant_id, order_id, &email, expires));
+    let expected = URL_SAFE_NO_PAD.encode(link_mac(
+        &state.secret,
+        merchant_id,
+        order_id,
+        &email,
+        expires,
+    ));
     if !same_token(&expected, mac) {
         return Err(LinkError::Tampered);
     }
     if state.now() > expires {
         return Err(LinkError::Expired);
     }
-    Ok(BuyerAccess { merchant_id, order_id, email })
+    Ok(BuyerAccess {
+        merchant_id,
+        order_id,
+        email,
+    })
 }
 
 /// Constant-time comparison for CSRF tokens.
 pub fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }

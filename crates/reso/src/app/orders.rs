@@ -18,7 +18,12 @@ pub struct Upserted {
 /// Creates the order, or brings a known one up to date. Lines and payments are
 /// matched by SKU and gateway reference; nothing is ever deleted, because an
 /// order is evidence in later disputes.
-pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, actor: &Actor) -> AppResult<Upserted> {
+pub async fn upsert(
+    state: &AppState,
+    merchant: &Merchant,
+    input: &NewOrder,
+    actor: &Actor,
+) -> AppResult<Upserted> {
     input.validate()?;
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -37,7 +42,9 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
             Ok(id) => id,
             // Another request created it a moment ago: let the caller retry as an update.
             Err(store::StoreError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-                return Err(AppError::Conflict("this order is being created by another request; retry".into()))
+                return Err(AppError::Conflict(
+                    "this order is being created by another request; retry".into(),
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -61,11 +68,16 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
         record(&mut tx, merchant, event, now).await?;
         let order = store::orders::load(&mut tx, merchant.id, order_id).await?;
         tx.commit().await?;
-        return Ok(Upserted { order, created: true });
+        return Ok(Upserted {
+            order,
+            created: true,
+        });
     };
 
     store::orders::lock(&mut tx, order_id, now).await?;
-    let before = store::orders::load(&mut tx, merchant.id, order_id).await.or_not_found("order")?;
+    let before = store::orders::load(&mut tx, merchant.id, order_id)
+        .await
+        .or_not_found("order")?;
     if before.currency != input.currency {
         return Err(AppError::Conflict(format!(
             "order {} is in {}; its currency cannot change",
@@ -73,8 +85,18 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
         )));
     }
     let mut changes = Vec::new();
-    if before.buyer_email != input.buyer_email || before.buyer_name != input.buyer_name || before.locale != input.locale {
-        store::orders::update_buyer(&mut tx, order_id, &input.buyer_email, &input.buyer_name, &input.locale).await?;
+    if before.buyer_email != input.buyer_email
+        || before.buyer_name != input.buyer_name
+        || before.locale != input.locale
+    {
+        store::orders::update_buyer(
+            &mut tx,
+            order_id,
+            &input.buyer_email,
+            &input.buyer_name,
+            &input.locale,
+        )
+        .await?;
         changes.push("buyer".to_string());
     }
     let held = store::returns::held_quantities(&mut tx, order_id).await?;
@@ -93,7 +115,9 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
                     continue;
                 }
                 let in_returns = held.get(&old.id).copied().unwrap_or(0);
-                if line.quantity < in_returns || (old.unit_price.minor != line.unit_price_minor && in_returns > 0) {
+                if line.quantity < in_returns
+                    || (old.unit_price.minor != line.unit_price_minor && in_returns > 0)
+                {
                     return Err(AppError::Conflict(format!(
                         "line {} is part of a return; its quantity cannot drop below {in_returns} nor its price change",
                         line.sku
@@ -110,7 +134,11 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
                 store::orders::insert_payment(&mut tx, order_id, input.currency, p).await?;
                 changes.push(format!("payment {} added", p.reference));
             }
-            Some(old) if old.captured.minor != p.captured_minor || old.method != p.method || old.gateway != p.gateway => {
+            Some(old)
+                if old.captured.minor != p.captured_minor
+                    || old.method != p.method
+                    || old.gateway != p.gateway =>
+            {
                 if p.captured_minor < old.refunded.minor {
                     return Err(AppError::Conflict(format!(
                         "payment {} has {} refunded; the captured amount cannot be lower",
@@ -148,16 +176,25 @@ pub async fn upsert(state: &AppState, merchant: &Merchant, input: &NewOrder, act
     }
     let order = store::orders::load(&mut tx, merchant.id, order_id).await?;
     tx.commit().await?;
-    Ok(Upserted { order, created: false })
+    Ok(Upserted {
+        order,
+        created: false,
+    })
 }
 
 pub async fn by_number(state: &AppState, merchant_id: i64, number: &str) -> AppResult<Order> {
     let mut conn = state.db.reader().acquire().await?;
-    let id = store::orders::id_by_number(&mut conn, merchant_id, number).await?.ok_or(AppError::NotFound("order"))?;
-    store::orders::load(&mut conn, merchant_id, id).await.or_not_found("order")
+    let id = store::orders::id_by_number(&mut conn, merchant_id, number)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    store::orders::load(&mut conn, merchant_id, id)
+        .await
+        .or_not_found("order")
 }
 
 pub async fn by_id(state: &AppState, merchant_id: i64, order_id: i64) -> AppResult<Order> {
     let mut conn = state.db.reader().acquire().await?;
-    store::orders::load(&mut conn, merchant_id, order_id).await.or_not_found("order")
+    store::orders::load(&mut conn, merchant_id, order_id)
+        .await
+        .or_not_found("order")
 }

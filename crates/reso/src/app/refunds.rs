@@ -33,7 +33,9 @@ impl Method {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Method::OriginalPayment, Method::StoreCredit, Method::Manual].into_iter().find(|m| m.code() == code)
+        [Method::OriginalPayment, Method::StoreCredit, Method::Manual]
+            .into_iter()
+            .find(|m| m.code() == code)
     }
 }
 
@@ -56,19 +58,36 @@ struct Issue<'a> {
 
 /// Issues one refund, split over the order's payments. Runs inside the
 /// caller's transaction; the order must be locked.
-async fn issue(tx: &mut Tx, merchant: &Merchant, i: Issue<'_>, actor: &Actor, now: i64) -> AppResult<Vec<i64>> {
-    let order = store::orders::load(tx, merchant.id, i.order_id).await.or_not_found("order")?;
+async fn issue(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    i: Issue<'_>,
+    actor: &Actor,
+    now: i64,
+) -> AppResult<Vec<i64>> {
+    let order = store::orders::load(tx, merchant.id, i.order_id)
+        .await
+        .or_not_found("order")?;
     if i.amount.currency != order.currency {
-        return Err(AppError::Invalid(format!("the order is in {}, not {}", order.currency, i.amount.currency)));
+        return Err(AppError::Invalid(format!(
+            "the order is in {}, not {}",
+            order.currency, i.amount.currency
+        )));
     }
     let slices = allocate(&order.payments, i.amount)?;
     let mut ids = Vec::with_capacity(slices.len());
     for slice in slices {
-        let payment = order.payments.iter().find(|p| p.id == slice.payment_id).ok_or(AppError::NotFound("payment"))?;
+        let payment = order
+            .payments
+            .iter()
+            .find(|p| p.id == slice.payment_id)
+            .ok_or(AppError::NotFound("payment"))?;
         // The database re-checks the balance: a concurrent refund that got there
         // first makes this one fail instead of overdrawing the payment.
         if !store::refunds::reserve(tx, payment.id, slice.amount.minor).await? {
-            return Err(AppError::Conflict("the payment's refundable balance changed; reload and try again".into()));
+            return Err(AppError::Conflict(
+                "the payment's refundable balance changed; reload and try again".into(),
+            ));
         }
         let gateway = match i.method {
             Method::OriginalPayment => {
@@ -110,7 +129,11 @@ async fn issue(tx: &mut Tx, merchant: &Merchant, i: Issue<'_>, actor: &Actor, no
             "currency": order.currency, "method": i.method.code(), "payment_method": payment.method.code(),
             "credit_note": credit_note, "reason": i.reason, "gateway": gateway,
         });
-        let kind = if settled_now { "refund.succeeded" } else { "refund.created" };
+        let kind = if settled_now {
+            "refund.succeeded"
+        } else {
+            "refund.created"
+        };
         let event = EventInput {
             order_id: Some(order.id),
             return_id: i.return_id,
@@ -121,7 +144,14 @@ async fn issue(tx: &mut Tx, merchant: &Merchant, i: Issue<'_>, actor: &Actor, no
         };
         record(tx, merchant, event, now).await?;
         if !settled_now {
-            store::jobs::enqueue(tx, "gateway_refund", &json!({ "refund_id": refund_id }), now, now).await?;
+            store::jobs::enqueue(
+                tx,
+                "gateway_refund",
+                &json!({ "refund_id": refund_id }),
+                now,
+                now,
+            )
+            .await?;
         }
         ids.push(refund_id);
     }
@@ -138,19 +168,34 @@ pub(crate) async fn refund_return_in(
     now: i64,
 ) -> AppResult<Vec<i64>> {
     if r.status != ReturnStatus::Inspected && !r.keep_goods {
-        return Err(AppError::Conflict(format!("a return can be refunded once inspected; this one is {}", r.status.code())));
+        return Err(AppError::Conflict(format!(
+            "a return can be refunded once inspected; this one is {}",
+            r.status.code()
+        )));
     }
     r.status = next_status(r.status, ReturnAction::IssueRefund)?;
     let quote = super::returns::quote(merchant, r)?;
     if quote.total.minor <= 0 {
-        return Err(AppError::Conflict("nothing to refund on this return".into()));
+        return Err(AppError::Conflict(
+            "nothing to refund on this return".into(),
+        ));
     }
     let method = method.unwrap_or(match RefundMethod::parse(&r.refund_method) {
         Some(RefundMethod::StoreCredit) => Method::StoreCredit,
         _ => Method::OriginalPayment,
     });
-    let reason = if r.keep_goods { "refund without return" } else { "return" };
-    let issue_ = Issue { order_id: r.order_id, return_id: Some(r.id), amount: quote.total, method, reason };
+    let reason = if r.keep_goods {
+        "refund without return"
+    } else {
+        "return"
+    };
+    let issue_ = Issue {
+        order_id: r.order_id,
+        return_id: Some(r.id),
+        amount: quote.total,
+        method,
+        reason,
+    };
     let ids = issue(tx, merchant, issue_, actor, now).await?;
     store::returns::save(tx, r, now).await?;
     settle_return_if_done(tx, merchant, r.id, now).await?;
@@ -158,7 +203,12 @@ pub(crate) async fn refund_return_in(
 }
 
 /// A return is refunded when all its refunds succeeded.
-async fn settle_return_if_done(tx: &mut Tx, merchant: &Merchant, return_id: i64, now: i64) -> AppResult<()> {
+async fn settle_return_if_done(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    return_id: i64,
+    now: i64,
+) -> AppResult<()> {
     let mut r = store::returns::load(tx, merchant.id, return_id).await?;
     if r.status != ReturnStatus::Refunding {
         return Ok(());
@@ -184,21 +234,35 @@ async fn settle_return_if_done(tx: &mut Tx, merchant: &Merchant, return_id: i64,
 }
 
 /// Replays the first answer to a request sent again with the same key.
-async fn replay(tx: &mut Tx, merchant_id: i64, key: &Idempotency<'_>) -> AppResult<Option<Vec<i64>>> {
+async fn replay(
+    tx: &mut Tx,
+    merchant_id: i64,
+    key: &Idempotency<'_>,
+) -> AppResult<Option<Vec<i64>>> {
     match store::refunds::idempotent_answer(tx, merchant_id, key.key).await? {
         None => Ok(None),
         Some((hash, _, body)) if hash == key.request_hash => {
-            let ids: Vec<i64> = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
+            let ids: Vec<i64> =
+                serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
             Ok(Some(ids))
         }
-        Some(_) => Err(AppError::Invalid("this Idempotency-Key was used for a different request".into())),
+        Some(_) => Err(AppError::Invalid(
+            "this Idempotency-Key was used for a different request".into(),
+        )),
     }
 }
 
-async fn remember(tx: &mut Tx, merchant_id: i64, key: Option<&Idempotency<'_>>, ids: &[i64], now: i64) -> AppResult<()> {
+async fn remember(
+    tx: &mut Tx,
+    merchant_id: i64,
+    key: Option<&Idempotency<'_>>,
+    ids: &[i64],
+    now: i64,
+) -> AppResult<()> {
     if let Some(k) = key {
         let body = serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))?;
-        store::refunds::remember_answer(tx, merchant_id, k.key, &k.request_hash, 201, &body, now).await?;
+        store::refunds::remember_answer(tx, merchant_id, k.key, &k.request_hash, 201, &body, now)
+            .await?;
     }
     Ok(())
 }
@@ -231,17 +295,25 @@ pub async fn refund_return(
     let mut tx = state.db.begin().await?;
     if let Some(k) = &key {
         if let Some(ids) = replay(&mut tx, merchant.id, k).await? {
-            return Ok(Issued { refunds: load_all(&mut tx, &ids).await?, created: false });
+            return Ok(Issued {
+                refunds: load_all(&mut tx, &ids).await?,
+                created: false,
+            });
         }
     }
-    let r = store::returns::load(&mut tx, merchant.id, return_id).await.or_not_found("return")?;
+    let r = store::returns::load(&mut tx, merchant.id, return_id)
+        .await
+        .or_not_found("return")?;
     store::orders::lock(&mut tx, r.order_id, now).await?;
     let mut r = store::returns::load(&mut tx, merchant.id, return_id).await?;
     let ids = refund_return_in(&mut tx, merchant, &mut r, method, actor, now).await?;
     remember(&mut tx, merchant.id, key.as_ref(), &ids, now).await?;
     let refunds = load_all(&mut tx, &ids).await?;
     tx.commit().await?;
-    Ok(Issued { refunds, created: true })
+    Ok(Issued {
+        refunds,
+        created: true,
+    })
 }
 
 /// A refund without a return: goodwill for an unhappy buyer, a price
@@ -258,31 +330,55 @@ pub async fn refund_goodwill(
 ) -> AppResult<Issued> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::Invalid("a goodwill refund needs a reason (up to 500 characters)".into()));
+        return Err(AppError::Invalid(
+            "a goodwill refund needs a reason (up to 500 characters)".into(),
+        ));
     }
     let now = state.now();
     let mut tx = state.db.begin().await?;
     if let Some(k) = &key {
         if let Some(ids) = replay(&mut tx, merchant.id, k).await? {
-            return Ok(Issued { refunds: load_all(&mut tx, &ids).await?, created: false });
+            return Ok(Issued {
+                refunds: load_all(&mut tx, &ids).await?,
+                created: false,
+            });
         }
     }
-    store::orders::lock(&mut tx, order_id, now).await.or_not_found("order")?;
-    let order = store::orders::load(&mut tx, merchant.id, order_id).await.or_not_found("order")?;
-    let issue_ = Issue { order_id, return_id: None, amount: Money::new(amount_minor, order.currency), method, reason };
+    store::orders::lock(&mut tx, order_id, now)
+        .await
+        .or_not_found("order")?;
+    let order = store::orders::load(&mut tx, merchant.id, order_id)
+        .await
+        .or_not_found("order")?;
+    let issue_ = Issue {
+        order_id,
+        return_id: None,
+        amount: Money::new(amount_minor, order.currency),
+        method,
+        reason,
+    };
     let ids = issue(&mut tx, merchant, issue_, actor, now).await?;
     remember(&mut tx, merchant.id, key.as_ref(), &ids, now).await?;
     let refunds = load_all(&mut tx, &ids).await?;
     tx.commit().await?;
-    Ok(Issued { refunds, created: true })
+    Ok(Issued {
+        refunds,
+        created: true,
+    })
 }
 
 /// The gateway's final word on a pending refund. Repeated or late answers
 /// change nothing twice.
-pub async fn settle(state: &AppState, refund_id: i64, outcome: Result<String, String>) -> AppResult<()> {
+pub async fn settle(
+    state: &AppState,
+    refund_id: i64,
+    outcome: Result<String, String>,
+) -> AppResult<()> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    let refund = store::refunds::load(&mut tx, refund_id).await.or_not_found("refund")?;
+    let refund = store::refunds::load(&mut tx, refund_id)
+        .await
+        .or_not_found("refund")?;
     store::orders::lock(&mut tx, refund.order_id, now).await?;
     let merchant = store::merchants::by_id(&mut tx, refund.merchant_id).await?;
     let order = store::orders::load(&mut tx, merchant.id, refund.order_id).await?;
@@ -311,7 +407,11 @@ pub async fn settle(state: &AppState, refund_id: i64, outcome: Result<String, St
             }
         }
     }
-    let kind = if outcome.is_ok() { "refund.succeeded" } else { "refund.failed" };
+    let kind = if outcome.is_ok() {
+        "refund.succeeded"
+    } else {
+        "refund.failed"
+    };
     let event = EventInput {
         order_id: Some(order.id),
         return_id: refund.return_id,

@@ -10,7 +10,9 @@ use rand::Rng;
 use reso_domain::decision::{Decision, RuleFacts};
 use reso_domain::photo::check_photos;
 use reso_domain::returns::{self as rules, LineDecision, RequestedLine, ReturnAction};
-use reso_domain::{Money, RefundMethod, RefundQuote, ReturnPolicy, ReturnStatus, RmaNumber, Timestamp};
+use reso_domain::{
+    Money, RefundMethod, RefundQuote, ReturnPolicy, ReturnStatus, RmaNumber, Timestamp,
+};
 use serde_json::json;
 
 pub struct Photo {
@@ -27,25 +29,39 @@ pub struct ReturnRequest {
 
 fn check_text(text: &str, max: usize, what: &str) -> AppResult<()> {
     if text.chars().count() > max {
-        return Err(AppError::Invalid(format!("{what} is longer than {max} characters")));
+        return Err(AppError::Invalid(format!(
+            "{what} is longer than {max} characters"
+        )));
     }
     Ok(())
 }
 
 /// A buyer (or staff on their behalf) asks to return lines of an order. The
 /// merchant's decision matrix decides at once what happens next.
-pub async fn request(state: &AppState, merchant: &Merchant, order_id: i64, req: ReturnRequest, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn request(
+    state: &AppState,
+    merchant: &Merchant,
+    order_id: i64,
+    req: ReturnRequest,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     check_text(&req.comment, 2000, "the comment")?;
     let photo_bytes: Vec<&[u8]> = req.photos.iter().map(|p| p.bytes.as_slice()).collect();
     let photo_types = check_photos(&photo_bytes, 0)?;
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    store::orders::lock(&mut tx, order_id, now).await.or_not_found("order")?;
-    let order = store::orders::load(&mut tx, merchant.id, order_id).await.or_not_found("order")?;
+    store::orders::lock(&mut tx, order_id, now)
+        .await
+        .or_not_found("order")?;
+    let order = store::orders::load(&mut tx, merchant.id, order_id)
+        .await
+        .or_not_found("order")?;
     let held = store::returns::held_quantities(&mut tx, order_id).await?;
     let lines = rules::check_request(&order, &merchant.policy, &held, &req.lines, Timestamp(now))?;
     let year_ago = Timestamp(now).plus_days(-365).millis();
-    let prior = store::returns::prior_returns(&mut tx, merchant.id, order.buyer_email.as_str(), year_ago).await?;
+    let prior =
+        store::returns::prior_returns(&mut tx, merchant.id, order.buyer_email.as_str(), year_ago)
+            .await?;
     let mut amount = Money::zero(order.currency);
     for l in &lines {
         amount = amount.checked_add(l.unit_price.checked_mul(l.quantity)?)?;
@@ -66,7 +82,11 @@ pub async fn request(state: &AppState, merchant: &Merchant, order_id: i64, req: 
         fixed => fixed,
     };
     let keep_goods = verdict.decision == Decision::RefundWithoutReturn;
-    let status = if verdict.decision == Decision::RequestPhotos { ReturnStatus::PhotosRequested } else { ReturnStatus::Requested };
+    let status = if verdict.decision == Decision::RequestPhotos {
+        ReturnStatus::PhotosRequested
+    } else {
+        ReturnStatus::Requested
+    };
     let return_id = store::returns::insert(
         &mut tx,
         &store::returns::NewReturn {
@@ -93,18 +113,35 @@ pub async fn request(state: &AppState, merchant: &Merchant, order_id: i64, req: 
         "decision": verdict.decision.code(), "rule": verdict.rule, "photos": req.photos.len(),
         "lines": lines.iter().map(|l| json!({"sku": l.sku, "title": l.title, "quantity": l.quantity, "reason": l.reason})).collect::<Vec<_>>(),
     });
-    let event = EventInput { order_id: Some(order_id), return_id: Some(return_id), kind: "return.requested", actor: &actor_label, data: requested, buyer };
+    let event = EventInput {
+        order_id: Some(order_id),
+        return_id: Some(return_id),
+        kind: "return.requested",
+        actor: &actor_label,
+        data: requested,
+        buyer,
+    };
     record(&mut tx, merchant, event, now).await?;
     let mut record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
     match verdict.decision {
-        Decision::AutoAuthorize => authorize_in(&mut tx, merchant, &mut record_, &Actor::System, now).await?,
+        Decision::AutoAuthorize => {
+            authorize_in(&mut tx, merchant, &mut record_, &Actor::System, now).await?
+        }
         Decision::RequestPhotos if status == ReturnStatus::PhotosRequested => {
             let data = json!({ "order_number": order.number, "message": "" });
-            let event = EventInput { order_id: Some(order_id), return_id: Some(return_id), kind: "return.photos_requested", actor: "system", data, buyer };
+            let event = EventInput {
+                order_id: Some(order_id),
+                return_id: Some(return_id),
+                kind: "return.photos_requested",
+                actor: "system",
+                data,
+                buyer,
+            };
             record(&mut tx, merchant, event, now).await?;
         }
         Decision::RefundWithoutReturn => {
-            refunds::refund_return_in(&mut tx, merchant, &mut record_, None, &Actor::System, now).await?;
+            refunds::refund_return_in(&mut tx, merchant, &mut record_, None, &Actor::System, now)
+                .await?;
         }
         _ => {}
     }
@@ -114,11 +151,20 @@ pub async fn request(state: &AppState, merchant: &Merchant, order_id: i64, req: 
 }
 
 /// Loads a return for a change, with its order locked.
-async fn load_for_change(tx: &mut Tx, merchant: &Merchant, return_id: i64, now: i64) -> AppResult<ReturnRecord> {
-    let r = store::returns::load(tx, merchant.id, return_id).await.or_not_found("return")?;
+async fn load_for_change(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    return_id: i64,
+    now: i64,
+) -> AppResult<ReturnRecord> {
+    let r = store::returns::load(tx, merchant.id, return_id)
+        .await
+        .or_not_found("return")?;
     store::orders::lock(tx, r.order_id, now).await?;
     // Reload under the lock: another request may have moved it meanwhile.
-    store::returns::load(tx, merchant.id, return_id).await.or_not_found("return")
+    store::returns::load(tx, merchant.id, return_id)
+        .await
+        .or_not_found("return")
 }
 
 fn transition(r: &mut ReturnRecord, action: ReturnAction) -> AppResult<()> {
@@ -133,10 +179,18 @@ async fn new_rma(tx: &mut Tx, merchant_id: i64) -> AppResult<RmaNumber> {
             return Ok(rma);
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!("could not find a free RMA number")))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not find a free RMA number"
+    )))
 }
 
-async fn authorize_in(tx: &mut Tx, merchant: &Merchant, r: &mut ReturnRecord, actor: &Actor, now: i64) -> AppResult<()> {
+async fn authorize_in(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    r: &mut ReturnRecord,
+    actor: &Actor,
+    now: i64,
+) -> AppResult<()> {
     transition(r, ReturnAction::Authorize)?;
     let rma = new_rma(tx, merchant.id).await?;
     r.rma = Some(rma.to_string());
@@ -158,7 +212,11 @@ async fn authorize_in(tx: &mut Tx, merchant: &Merchant, r: &mut ReturnRecord, ac
 }
 
 /// Opens the transaction of one staff or buyer action on a return.
-async fn begin_change(state: &AppState, merchant: &Merchant, return_id: i64) -> AppResult<(Tx, ReturnRecord, i64)> {
+async fn begin_change(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+) -> AppResult<(Tx, ReturnRecord, i64)> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let r = load_for_change(&mut tx, merchant, return_id, now).await?;
@@ -171,7 +229,12 @@ async fn finish(mut tx: Tx, merchant_id: i64, return_id: i64) -> AppResult<Retur
     Ok(saved)
 }
 
-pub async fn authorize(state: &AppState, merchant: &Merchant, return_id: i64, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn authorize(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
     authorize_in(&mut tx, merchant, &mut r, actor, now).await?;
     finish(tx, merchant.id, return_id).await
@@ -203,28 +266,68 @@ async fn simple_step(
     Ok(())
 }
 
-pub async fn reject(state: &AppState, merchant: &Merchant, return_id: i64, reason: &str, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn reject(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    reason: &str,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let reason = reason.trim().to_string();
     if reason.is_empty() {
-        return Err(AppError::Invalid("a rejection needs a reason the buyer will read".into()));
+        return Err(AppError::Invalid(
+            "a rejection needs a reason the buyer will read".into(),
+        ));
     }
     check_text(&reason, 1000, "the reason")?;
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
     r.rejection_reason = Some(reason.clone());
     let data = json!({ "reason": reason });
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::Reject, "return.rejected", data, actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::Reject,
+        "return.rejected",
+        data,
+        actor,
+        now,
+    )
+    .await?;
     finish(tx, merchant.id, return_id).await
 }
 
-pub async fn request_photos(state: &AppState, merchant: &Merchant, return_id: i64, message: &str, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn request_photos(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    message: &str,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     check_text(message, 1000, "the message")?;
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
     let data = json!({ "message": message.trim() });
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::RequestPhotos, "return.photos_requested", data, actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::RequestPhotos,
+        "return.photos_requested",
+        data,
+        actor,
+        now,
+    )
+    .await?;
     finish(tx, merchant.id, return_id).await
 }
 
-pub async fn add_photos(state: &AppState, merchant: &Merchant, return_id: i64, photos: Vec<Photo>, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn add_photos(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    photos: Vec<Photo>,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     if photos.is_empty() {
         return Err(AppError::Invalid("attach at least one photo".into()));
     }
@@ -248,34 +351,89 @@ pub async fn add_photos(state: &AppState, merchant: &Merchant, return_id: i64, p
     finish(tx, merchant.id, return_id).await
 }
 
-pub async fn ship_back(state: &AppState, merchant: &Merchant, return_id: i64, carrier: &str, tracking: &str, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn ship_back(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    carrier: &str,
+    tracking: &str,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let (carrier, tracking) = (carrier.trim().to_string(), tracking.trim().to_string());
     if tracking.is_empty() || tracking.chars().count() > 128 || carrier.chars().count() > 64 {
-        return Err(AppError::Invalid("enter the carrier and a tracking number (up to 128 characters)".into()));
+        return Err(AppError::Invalid(
+            "enter the carrier and a tracking number (up to 128 characters)".into(),
+        ));
     }
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
     let data = json!({ "carrier": carrier, "tracking_number": tracking });
     r.return_carrier = Some(carrier);
     r.return_tracking = Some(tracking);
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::ShipBack, "return.in_transit", data, actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::ShipBack,
+        "return.in_transit",
+        data,
+        actor,
+        now,
+    )
+    .await?;
     finish(tx, merchant.id, return_id).await
 }
 
-pub async fn mark_received(state: &AppState, merchant: &Merchant, return_id: i64, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn mark_received(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::MarkReceived, "return.received", json!({}), actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::MarkReceived,
+        "return.received",
+        json!({}),
+        actor,
+        now,
+    )
+    .await?;
     finish(tx, merchant.id, return_id).await
 }
 
-pub async fn withdraw(state: &AppState, merchant: &Merchant, return_id: i64, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn withdraw(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::Withdraw, "return.withdrawn", json!({}), actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::Withdraw,
+        "return.withdrawn",
+        json!({}),
+        actor,
+        now,
+    )
+    .await?;
     finish(tx, merchant.id, return_id).await
 }
 
 /// Staff inspect every line. When nothing is accepted, the return closes
 /// without a refund.
-pub async fn inspect(state: &AppState, merchant: &Merchant, return_id: i64, decisions: Vec<(i64, LineDecision)>, actor: &Actor) -> AppResult<ReturnRecord> {
+pub async fn inspect(
+    state: &AppState,
+    merchant: &Merchant,
+    return_id: i64,
+    decisions: Vec<(i64, LineDecision)>,
+    actor: &Actor,
+) -> AppResult<ReturnRecord> {
     let (mut tx, mut r, now) = begin_change(state, merchant, return_id).await?;
     r.lines = rules::inspect(&r.lines, &decisions)?;
     let accepted: i64 = r.lines.iter().map(|l| l.accepted_quantity()).sum();
@@ -285,7 +443,17 @@ pub async fn inspect(state: &AppState, merchant: &Merchant, return_id: i64, deci
             "condition": l.inspection.as_ref().map(|d| d.condition.clone()),
         })).collect::<Vec<_>>(),
     });
-    simple_step(&mut tx, merchant, &mut r, ReturnAction::Inspect, "return.inspected", data, actor, now).await?;
+    simple_step(
+        &mut tx,
+        merchant,
+        &mut r,
+        ReturnAction::Inspect,
+        "return.inspected",
+        data,
+        actor,
+        now,
+    )
+    .await?;
     if accepted == 0 {
         r.status = ReturnStatus::Closed;
         store::returns::save(&mut tx, &r, now).await?;
@@ -305,11 +473,17 @@ pub async fn inspect(state: &AppState, merchant: &Merchant, return_id: i64, deci
 /// What the refund of this return would be, before it is issued.
 pub fn quote(merchant: &Merchant, r: &ReturnRecord) -> AppResult<RefundQuote> {
     // Goods the buyer keeps are not restocked nor shipped: nothing to deduct.
-    let policy = if r.keep_goods { ReturnPolicy::default() } else { merchant.policy.clone() };
+    let policy = if r.keep_goods {
+        ReturnPolicy::default()
+    } else {
+        merchant.policy.clone()
+    };
     Ok(RefundQuote::for_return(&r.lines, &policy, r.currency)?)
 }
 
 pub async fn load(state: &AppState, merchant_id: i64, return_id: i64) -> AppResult<ReturnRecord> {
     let mut conn = state.db.reader().acquire().await?;
-    store::returns::load(&mut conn, merchant_id, return_id).await.or_not_found("return")
+    store::returns::load(&mut conn, merchant_id, return_id)
+        .await
+        .or_not_found("return")
 }

@@ -13,7 +13,15 @@ pub struct StaffUser {
     pub password_hash: String,
 }
 
-pub async fn insert_staff(conn: &mut AnyConnection, merchant_id: i64, email: &str, name: &str, role: &str, password_hash: &str, now: i64) -> StoreResult<i64> {
+pub async fn insert_staff(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    email: &str,
+    name: &str,
+    role: &str,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<i64> {
     conflict_on_unique(
         sqlx::query_scalar(
             "INSERT INTO staff_users (merchant_id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -50,7 +58,14 @@ pub async fn staff_by_email(conn: &mut AnyConnection, email: &str) -> StoreResul
     staff(&row)
 }
 
-pub async fn insert_session(conn: &mut AnyConnection, token_hash: &str, user_id: i64, csrf: &str, now: i64, expires_at: i64) -> StoreResult<()> {
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash)
         .bind(user_id)
@@ -63,7 +78,11 @@ pub async fn insert_session(conn: &mut AnyConnection, token_hash: &str, user_id:
 }
 
 /// The user of a live session, with the session's CSRF token.
-pub async fn session_user(conn: &mut AnyConnection, token_hash: &str, now: i64) -> StoreResult<(StaffUser, String)> {
+pub async fn session_user(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<(StaffUser, String)> {
     let row = sqlx::query(
         "SELECT u.id, u.merchant_id, u.email, u.name, u.role, u.password_hash, s.csrf_token FROM sessions s \
          JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -77,11 +96,21 @@ pub async fn session_user(conn: &mut AnyConnection, token_hash: &str, now: i64) 
 }
 
 pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-pub async fn insert_api_key(conn: &mut AnyConnection, merchant_id: i64, name: &str, prefix: &str, key_hash: &str, now: i64) -> StoreResult<i64> {
+pub async fn insert_api_key(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    name: &str,
+    prefix: &str,
+    key_hash: &str,
+    now: i64,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("INSERT INTO api_keys (merchant_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(merchant_id)
         .bind(name)
@@ -94,10 +123,12 @@ pub async fn insert_api_key(conn: &mut AnyConnection, merchant_id: i64, name: &s
 
 /// (api key id, merchant id) for a live key.
 pub async fn api_key(conn: &mut AnyConnection, key_hash: &str) -> StoreResult<(i64, i64)> {
-    let row = sqlx::query("SELECT id, merchant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
-        .bind(key_hash)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(
+        "SELECT id, merchant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(key_hash)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     Ok((row.try_get("id")?, row.try_get("merchant_id")?))
 }

@@ -56,28 +56,39 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<EventRecord> {
 const COLUMNS: &str = "id, merchant_id, order_id, return_id, kind, actor, data, at";
 
 pub async fn for_return(conn: &mut AnyConnection, return_id: i64) -> StoreResult<Vec<EventRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE return_id = $1 ORDER BY id"))
-        .bind(return_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM events WHERE return_id = $1 ORDER BY id"
+    ))
+    .bind(return_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
 pub async fn for_order(conn: &mut AnyConnection, order_id: i64) -> StoreResult<Vec<EventRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE order_id = $1 ORDER BY id"))
-        .bind(order_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM events WHERE order_id = $1 ORDER BY id"
+    ))
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// A merchant's events after `after_id`, oldest first (the API's event feed).
-pub async fn for_merchant(conn: &mut AnyConnection, merchant_id: i64, after_id: i64, limit: i64) -> StoreResult<Vec<EventRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3"))
-        .bind(merchant_id)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
+pub async fn for_merchant(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<EventRecord>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM events WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    ))
+    .bind(merchant_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }

@@ -12,19 +12,33 @@ pub struct Job {
     pub attempts: i64,
 }
 
-pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &serde_json::Value, run_at: i64, now: i64) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(kind)
-        .bind(payload.to_string())
-        .bind(run_at)
-        .bind(now)
-        .fetch_one(conn)
-        .await?)
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: i64,
+    now: i64,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(run_at)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Claims up to `limit` due jobs for `lease_ms`. A worker that dies holding a
 /// job loses it when the lease runs out, and another worker takes it again.
-pub async fn claim_due(conn: &mut AnyConnection, backend: Backend, now: i64, lease_ms: i64, limit: i64) -> StoreResult<Vec<Job>> {
+pub async fn claim_due(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> StoreResult<Vec<Job>> {
     // PostgreSQL: skip rows another process is claiming right now.
     let lock = match backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
@@ -55,17 +69,25 @@ pub async fn claim_due(conn: &mut AnyConnection, backend: Backend, now: i64, lea
 }
 
 pub async fn complete(conn: &mut AnyConnection, job_id: i64, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-        .bind(now)
-        .bind(job_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(job_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Records a failure; the job runs again at `retry_at`, or never when `None`
 /// (it stays in the table, with its error, for staff to see).
-pub async fn fail(conn: &mut AnyConnection, job_id: i64, error: &str, retry_at: Option<i64>, now: i64) -> StoreResult<()> {
+pub async fn fail(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    error: &str,
+    retry_at: Option<i64>,
+    now: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE jobs SET last_error = $1, locked_until = NULL, run_at = COALESCE($2, run_at), \
          done_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4",
@@ -81,5 +103,9 @@ pub async fn fail(conn: &mut AnyConnection, job_id: i64, error: &str, retry_at: 
 
 /// Jobs not done yet (for tests, metrics and the demo).
 pub async fn pending_count(conn: &mut AnyConnection) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL").fetch_one(conn).await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL")
+            .fetch_one(conn)
+            .await?,
+    )
 }

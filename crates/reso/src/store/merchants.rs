@@ -74,11 +74,14 @@ fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Merchant> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, m: &NewMerchant, now: i64) -> StoreResult<Merchant> {
-    let policy = serde_json::to_string(&ReturnPolicy::default()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let matrix = serde_json::to_string(&DecisionMatrix::starter()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let notifications = serde_json::to_string(&NotificationPrefs(BTreeMap::from([
-        ("return.requested".to_string(), vec![m.support.email.clone()]),
-    ])))
+    let policy = serde_json::to_string(&ReturnPolicy::default())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let matrix = serde_json::to_string(&DecisionMatrix::starter())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let notifications = serde_json::to_string(&NotificationPrefs(BTreeMap::from([(
+        "return.requested".to_string(),
+        vec![m.support.email.clone()],
+    )])))
     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = conflict_on_unique(
         sqlx::query_scalar(
@@ -156,7 +159,11 @@ pub async fn update_settings(conn: &mut AnyConnection, m: &Merchant) -> StoreRes
 
 /// The next value of a per-merchant sequence, taken inside the caller's
 /// transaction so numbers are consecutive and never reused.
-pub async fn next_counter(conn: &mut AnyConnection, merchant_id: i64, name: &str) -> StoreResult<i64> {
+pub async fn next_counter(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    name: &str,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO counters (merchant_id, name, value) VALUES ($1, $2, 1) \
          ON CONFLICT (merchant_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
@@ -168,7 +175,11 @@ pub async fn next_counter(conn: &mut AnyConnection, merchant_id: i64, name: &str
 }
 
 /// A server-wide secret (signing magic links, CSRF), made once and kept.
-pub async fn setting_or_insert(conn: &mut AnyConnection, key: &str, make: impl FnOnce() -> String) -> StoreResult<String> {
+pub async fn setting_or_insert(
+    conn: &mut AnyConnection,
+    key: &str,
+    make: impl FnOnce() -> String,
+) -> StoreResult<String> {
     if let Some(v) = sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(&mut *conn)
@@ -183,5 +194,10 @@ pub async fn setting_or_insert(conn: &mut AnyConnection, key: &str, make: impl F
         .bind(&value)
         .execute(&mut *conn)
         .await;
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(conn).await?)
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_one(conn)
+            .await?,
+    )
 }

@@ -74,9 +74,17 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            return Ok(Db { writer: pool.clone(), reader: pool, backend: Backend::Postgres });
+            return Ok(Db {
+                writer: pool.clone(),
+                reader: pool,
+                backend: Backend::Postgres,
+            });
         }
-        let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+        let url = if url.contains('?') {
+            url.to_string()
+        } else {
+            format!("{url}?mode=rwc")
+        };
         sqlx::any::AnyConnectOptions::from_str(&url)?;
         // WAL lets readers run beside the writer; synchronous=FULL keeps every
         // acknowledged commit on disk across a power cut.
@@ -85,21 +93,37 @@ impl Db {
         let writer = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _| Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) }))
+            .after_connect(move |conn, _| {
+                Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) })
+            })
             .connect(&url)
             .await?;
         let reader = AnyPoolOptions::new()
             .max_connections(8)
-            .after_connect(move |conn, _| Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) }))
+            .after_connect(move |conn, _| {
+                Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) })
+            })
             .connect(&url)
             .await?;
-        Ok(Db { writer, reader, backend: Backend::Sqlite })
+        Ok(Db {
+            writer,
+            reader,
+            backend: Backend::Sqlite,
+        })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.writer).await?,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.writer).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("migrations/sqlite")
+                    .run(&self.writer)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.writer)
+                    .await?
+            }
         }
         Ok(())
     }

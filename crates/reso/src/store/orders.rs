@@ -2,19 +2,27 @@
 
 use super::{StoreError, StoreResult};
 use reso_domain::order::{NewLine, NewPayment, NewShipment};
-use reso_domain::{Currency, Email, Money, Order, OrderLine, Payment, PaymentMethod, Shipment, Timestamp};
+use reso_domain::{
+    Currency, Email, Money, Order, OrderLine, Payment, PaymentMethod, Shipment, Timestamp,
+};
 use sqlx::{AnyConnection, Row};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-pub async fn id_by_number(conn: &mut AnyConnection, merchant_id: i64, number: &str) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM orders WHERE merchant_id = $1 AND number = $2")
-        .bind(merchant_id)
-        .bind(number)
-        .fetch_optional(conn)
-        .await?)
+pub async fn id_by_number(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    number: &str,
+) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM orders WHERE merchant_id = $1 AND number = $2")
+            .bind(merchant_id)
+            .bind(number)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Takes the order's row lock (PostgreSQL) so concurrent changes to one order
@@ -41,7 +49,11 @@ pub struct OrderHeader<'a> {
     pub placed_at: Timestamp,
 }
 
-pub async fn insert_header(conn: &mut AnyConnection, h: &OrderHeader<'_>, now: i64) -> StoreResult<i64> {
+pub async fn insert_header(
+    conn: &mut AnyConnection,
+    h: &OrderHeader<'_>,
+    now: i64,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO orders (merchant_id, number, buyer_email, buyer_name, locale, currency, placed_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -58,7 +70,13 @@ pub async fn insert_header(conn: &mut AnyConnection, h: &OrderHeader<'_>, now: i
     .await?)
 }
 
-pub async fn update_buyer(conn: &mut AnyConnection, order_id: i64, email: &Email, name: &str, locale: &str) -> StoreResult<()> {
+pub async fn update_buyer(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    email: &Email,
+    name: &str,
+    locale: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE orders SET buyer_email = $1, buyer_name = $2, locale = $3 WHERE id = $4")
         .bind(email.as_str())
         .bind(name)
@@ -96,7 +114,12 @@ pub async fn update_line(conn: &mut AnyConnection, line_id: i64, l: &NewLine) ->
     Ok(())
 }
 
-pub async fn insert_payment(conn: &mut AnyConnection, order_id: i64, currency: Currency, p: &NewPayment) -> StoreResult<()> {
+pub async fn insert_payment(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    currency: Currency,
+    p: &NewPayment,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO payments (order_id, method, gateway, reference, currency, captured_minor) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -111,7 +134,11 @@ pub async fn insert_payment(conn: &mut AnyConnection, order_id: i64, currency: C
     Ok(())
 }
 
-pub async fn update_payment(conn: &mut AnyConnection, payment_id: i64, p: &NewPayment) -> StoreResult<()> {
+pub async fn update_payment(
+    conn: &mut AnyConnection,
+    payment_id: i64,
+    p: &NewPayment,
+) -> StoreResult<()> {
     sqlx::query("UPDATE payments SET method = $1, gateway = $2, captured_minor = $3 WHERE id = $4")
         .bind(p.method.code())
         .bind(&p.gateway)
@@ -122,7 +149,11 @@ pub async fn update_payment(conn: &mut AnyConnection, payment_id: i64, p: &NewPa
     Ok(())
 }
 
-pub async fn upsert_shipment(conn: &mut AnyConnection, order_id: i64, s: &NewShipment) -> StoreResult<()> {
+pub async fn upsert_shipment(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    s: &NewShipment,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO shipments (order_id, carrier, tracking_number, shipped_at, delivered_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (order_id, tracking_number) DO UPDATE SET carrier = excluded.carrier, \
@@ -231,7 +262,12 @@ pub struct OrderSummary {
 }
 
 /// Orders newest first, `limit` at a time, after the cursor `before_id`.
-pub async fn list(conn: &mut AnyConnection, merchant_id: i64, before_id: Option<i64>, limit: i64) -> StoreResult<Vec<OrderSummary>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<OrderSummary>> {
     let rows = sqlx::query(
         "SELECT id, number, buyer_email, placed_at, currency FROM orders \
          WHERE merchant_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",

@@ -146,31 +146,48 @@ pub async fn load(conn: &mut AnyConnection, refund_id: i64) -> StoreResult<Refun
 }
 
 pub async fn for_order(conn: &mut AnyConnection, order_id: i64) -> StoreResult<Vec<RefundRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM refunds WHERE order_id = $1 ORDER BY id"))
-        .bind(order_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM refunds WHERE order_id = $1 ORDER BY id"
+    ))
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
-pub async fn for_return(conn: &mut AnyConnection, return_id: i64) -> StoreResult<Vec<RefundRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM refunds WHERE return_id = $1 ORDER BY id"))
-        .bind(return_id)
-        .fetch_all(conn)
-        .await?;
+pub async fn for_return(
+    conn: &mut AnyConnection,
+    return_id: i64,
+) -> StoreResult<Vec<RefundRecord>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM refunds WHERE return_id = $1 ORDER BY id"
+    ))
+    .bind(return_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// The stored answer to an earlier request with this Idempotency-Key:
 /// (hash of that request, status, body).
-pub async fn idempotent_answer(conn: &mut AnyConnection, merchant_id: i64, key: &str) -> StoreResult<Option<(String, i64, String)>> {
+pub async fn idempotent_answer(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    key: &str,
+) -> StoreResult<Option<(String, i64, String)>> {
     let row = sqlx::query("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE merchant_id = $1 AND key = $2")
         .bind(merchant_id)
         .bind(key)
         .fetch_optional(conn)
         .await?;
-    row.map(|r| Ok((r.try_get("request_hash")?, r.try_get("response_status")?, r.try_get("response_body")?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("request_hash")?,
+            r.try_get("response_status")?,
+            r.try_get("response_body")?,
+        ))
+    })
+    .transpose()
 }
 
 /// Stored in the same transaction as the refund it answers: either both exist or neither.

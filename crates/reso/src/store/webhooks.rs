@@ -12,7 +12,13 @@ pub struct Endpoint {
     pub created_at: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, merchant_id: i64, url: &str, secret: &str, now: i64) -> StoreResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    url: &str,
+    secret: &str,
+    now: i64,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("INSERT INTO webhook_endpoints (merchant_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(merchant_id)
         .bind(url)
@@ -48,7 +54,10 @@ pub async fn load(conn: &mut AnyConnection, endpoint_id: i64) -> StoreResult<End
     from_row(&row)
 }
 
-pub async fn for_merchant(conn: &mut AnyConnection, merchant_id: i64) -> StoreResult<Vec<Endpoint>> {
+pub async fn for_merchant(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+) -> StoreResult<Vec<Endpoint>> {
     let rows = sqlx::query("SELECT id, merchant_id, url, secret, created_at FROM webhook_endpoints WHERE merchant_id = $1 AND disabled_at IS NULL ORDER BY id")
         .bind(merchant_id)
         .fetch_all(conn)
@@ -56,7 +65,12 @@ pub async fn for_merchant(conn: &mut AnyConnection, merchant_id: i64) -> StoreRe
     rows.iter().map(from_row).collect()
 }
 
-pub async fn disable(conn: &mut AnyConnection, merchant_id: i64, endpoint_id: i64, now: i64) -> StoreResult<bool> {
+pub async fn disable(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    endpoint_id: i64,
+    now: i64,
+) -> StoreResult<bool> {
     let done = sqlx::query("UPDATE webhook_endpoints SET disabled_at = $1 WHERE id = $2 AND merchant_id = $3 AND disabled_at IS NULL")
         .bind(now)
         .bind(endpoint_id)
