@@ -31,7 +31,7 @@ fn check_support(s: &SupportContact) -> AppResult<()> {
             )));
         }
     }
-    if !s.url.is_empty() && !(s.url.starts_with("https://") || s.url.starts_with("http://")) {
+    if !(s.url.is_empty() || s.url.starts_with("https://") || s.url.starts_with("http://")) {
         return Err(AppError::Invalid(
             "the support URL must start with https://".into(),
         ));

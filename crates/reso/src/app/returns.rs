@@ -240,16 +240,26 @@ pub async fn authorize(
     finish(tx, merchant.id, return_id).await
 }
 
+/// One step of the journey: the action, the event it records and its data.
+struct Step<'a> {
+    action: ReturnAction,
+    kind: &'a str,
+    data: serde_json::Value,
+}
+
 async fn simple_step(
     tx: &mut Tx,
     merchant: &Merchant,
     r: &mut ReturnRecord,
-    action: ReturnAction,
-    kind: &str,
-    mut data: serde_json::Value,
+    step: Step<'_>,
     actor: &Actor,
     now: i64,
 ) -> AppResult<()> {
+    let Step {
+        action,
+        kind,
+        mut data,
+    } = step;
     transition(r, action)?;
     store::returns::save(tx, r, now).await?;
     data["order_number"] = json!(r.order_number);
@@ -287,9 +297,11 @@ pub async fn reject(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::Reject,
-        "return.rejected",
-        data,
+        Step {
+            action: ReturnAction::Reject,
+            kind: "return.rejected",
+            data,
+        },
         actor,
         now,
     )
@@ -311,9 +323,11 @@ pub async fn request_photos(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::RequestPhotos,
-        "return.photos_requested",
-        data,
+        Step {
+            action: ReturnAction::RequestPhotos,
+            kind: "return.photos_requested",
+            data,
+        },
         actor,
         now,
     )
@@ -373,9 +387,11 @@ pub async fn ship_back(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::ShipBack,
-        "return.in_transit",
-        data,
+        Step {
+            action: ReturnAction::ShipBack,
+            kind: "return.in_transit",
+            data,
+        },
         actor,
         now,
     )
@@ -394,9 +410,11 @@ pub async fn mark_received(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::MarkReceived,
-        "return.received",
-        json!({}),
+        Step {
+            action: ReturnAction::MarkReceived,
+            kind: "return.received",
+            data: json!({}),
+        },
         actor,
         now,
     )
@@ -415,9 +433,11 @@ pub async fn withdraw(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::Withdraw,
-        "return.withdrawn",
-        json!({}),
+        Step {
+            action: ReturnAction::Withdraw,
+            kind: "return.withdrawn",
+            data: json!({}),
+        },
         actor,
         now,
     )
@@ -447,9 +467,11 @@ pub async fn inspect(
         &mut tx,
         merchant,
         &mut r,
-        ReturnAction::Inspect,
-        "return.inspected",
-        data,
+        Step {
+            action: ReturnAction::Inspect,
+            kind: "return.inspected",
+            data,
+        },
         actor,
         now,
     )
