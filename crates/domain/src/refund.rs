@@ -205,4 +205,43 @@ mod tests {
             }
         }
     }
+
+    proptest! {
+        /// A return's refund is the accepted goods minus the policy's
+        /// deductions, never negative and never more than the goods.
+        #[test]
+        fn a_quote_stays_between_zero_and_the_goods(
+            lines in proptest::collection::vec((1i64..20, 0i64..100_000, 0usize..9, 0i64..20), 1..5),
+            fee in 0u32..=10_000,
+            fixed in 0i64..100_000,
+            label in 0i64..5_000,
+            percent in any::<bool>(),
+        ) {
+            use crate::policy::{RestockingFee, ReturnPolicy, ReturnShipping};
+            use crate::reason::ReturnReason;
+            use crate::returns::{LineDecision, ReturnLine};
+            let lines: Vec<ReturnLine> = lines.iter().enumerate().map(|(i, (qty, price, reason, accepted))| ReturnLine {
+                order_line_id: i as i64,
+                sku: format!("S{i}"),
+                title: String::new(),
+                quantity: *qty,
+                unit_price: Money::new(*price, eur()),
+                reason: ReturnReason::ALL[*reason],
+                inspection: Some(LineDecision { accepted_quantity: (*accepted).min(*qty), condition: String::new() }),
+            }).collect();
+            let policy = ReturnPolicy {
+                restocking_fee: if percent { RestockingFee::Percent { basis_points: fee } } else { RestockingFee::Fixed { minor: fixed } },
+                return_shipping: ReturnShipping::Buyer { label_cost_minor: label },
+                ..ReturnPolicy::default()
+            };
+            let q = RefundQuote::for_return(&lines, &policy, eur()).unwrap();
+            let goods: i64 = lines.iter().map(|l| l.unit_price.minor * l.accepted_quantity()).sum();
+            prop_assert_eq!(q.accepted_goods.minor, goods);
+            prop_assert!(q.total.minor >= 0 && q.total.minor <= goods);
+            prop_assert_eq!(q.total.minor, goods - q.restocking_fee.minor - q.return_shipping.minor);
+            if lines.iter().any(|l| l.accepted_quantity() > 0 && l.reason.is_merchant_fault()) {
+                prop_assert_eq!(q.total.minor, goods);
+            }
+        }
+    }
 }

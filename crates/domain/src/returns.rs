@@ -498,4 +498,53 @@ mod tests {
             Err(ReturnError::BadAcceptedQuantity(10))
         );
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn action() -> impl Strategy<Value = ReturnAction> {
+            use ReturnAction as A;
+            prop::sample::select(vec![
+                A::Authorize,
+                A::Reject,
+                A::RequestPhotos,
+                A::AddPhotos,
+                A::ShipBack,
+                A::MarkReceived,
+                A::Inspect,
+                A::IssueRefund,
+                A::ConfirmRefund,
+                A::RefundFailed,
+                A::Withdraw,
+            ])
+        }
+
+        proptest! {
+            /// Whatever is tried in whatever order, a return only ever moves
+            /// along allowed steps: once refunded, rejected or closed it never
+            /// moves again, and it is refunded only through a refund in flight.
+            #[test]
+            fn random_actions_respect_the_journey(actions in prop::collection::vec(action(), 0..40)) {
+                let mut status = ReturnStatus::Requested;
+                for a in actions {
+                    let before = status;
+                    match next_status(status, a) {
+                        Ok(next) => {
+                            prop_assert!(!matches!(before, ReturnStatus::Refunded | ReturnStatus::Rejected | ReturnStatus::Closed));
+                            if next == ReturnStatus::Refunded {
+                                prop_assert_eq!(before, ReturnStatus::Refunding);
+                            }
+                            if next == ReturnStatus::Inspected && a == ReturnAction::Inspect {
+                                prop_assert_eq!(before, ReturnStatus::Received);
+                            }
+                            status = next;
+                        }
+                        Err(ReturnError::NotAllowed { from, .. }) => prop_assert_eq!(from, before),
+                        Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+                    }
+                }
+            }
+        }
+    }
 }
