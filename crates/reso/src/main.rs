@@ -1,1 +1,5 @@
-fn main() {}
+//! The `reso` binary; everything is in `reso::cli`.
+
+fn main() -> std::process::ExitCode {
+    reso::cli::main()
+}

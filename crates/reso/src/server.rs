@@ -12,12 +12,19 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Connects, migrates and loads what every request needs.
-pub async fn build_state(database_url: &str, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    database_url: &str,
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AppState> {
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
     let secret = {
         let mut conn = db.reader().acquire().await?;
-        crate::store::merchants::setting_or_insert(&mut conn, "link_secret", || crate::app::auth::random_token(32)).await?
+        crate::store::merchants::setting_or_insert(&mut conn, "link_secret", || {
+            crate::app::auth::random_token(32)
+        })
+        .await?
     };
     let i18n = i18n::Translations::load().map_err(anyhow::Error::msg)?;
     Ok(AppState {
@@ -34,25 +41,92 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(api::router())
         .merge(web::router())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves until Ctrl-C, with the outbox worker running beside the server.
-/// `on_ready` is told the bound address (useful with port 0).
-pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+/// Serves until Ctrl-C or SIGTERM, with the outbox worker running beside the
+/// server. `on_ready` is told the bound address (useful with port 0).
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
+    let stop = shutdown_signal();
+    on_ready(listener.local_addr()?);
+    serve_on(state, listener, stop).await
+}
+
+/// Like `serve`, on a listener the caller bound (so the public URL can name
+/// the real port when asked for port 0), until `stop` completes.
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let worker = tokio::spawn(jobs::run_forever(state.clone()));
-    on_ready(bound);
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop)
         .await?;
     worker.abort();
     Ok(())
+}
+
+/// Completes on Ctrl-C, or SIGTERM from a service manager or `docker stop`.
+/// The handlers are installed when this is called, not when first awaited:
+/// a signal that arrives right after "ready" is printed still stops cleanly.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let handlers = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut interrupt, mut terminate) = handlers;
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(s) => {
+                        let _ = s.recv().await;
+                    }
+                    None => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            };
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(s) => {
+                        let _ = s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = interrupted => {}
+                () = terminated => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

@@ -1,1 +1,102 @@
-mail-greeting = Hello
+## E-Mails an Käufer und an das Team des Shops. Variablen: $shop (Name des
+## Shops), $order (Bestellnummer), $rma (Retourennummer), $amount ("24.50 EUR").
+
+## Gemeinsam für alle E-Mails
+mail-greeting = Guten Tag,
+mail-signoff = Mit freundlichen Grüßen
+mail-signature = Ihr Team von { $shop }
+mail-support-heading = Fragen? Der Kundenservice von { $shop } hilft Ihnen gerne
+mail-support-email = E-Mail
+mail-support-phone = Telefon
+mail-support-hours = Erreichbarkeit
+mail-support-web = Hilfe-Center
+mail-footer-buyer = Sie erhalten diese E-Mail zu Ihrer Bestellung { $order } bei { $shop }.
+mail-footer-buyer-shop = Sie erhalten diese E-Mail zu Ihrem Einkauf bei { $shop }.
+mail-action-return-page = Ihre Retoure öffnen
+mail-fact-order = Bestellung
+mail-fact-rma = Retourennummer (RMA)
+mail-fact-items = Artikel
+mail-fact-amount = Betrag
+mail-fact-reason = Begründung
+mail-fact-method = Erstattet auf
+mail-fact-timing = Wann Sie es sehen
+mail-fact-credit-note = Gutschrift
+mail-fact-address = Paket senden an
+mail-fact-shipping = Rücksendekosten
+mail-fact-expires = Link gültig bis
+mail-fact-carrier = Versanddienstleister
+mail-fact-tracking = Sendungsnummer
+mail-fact-failure = Antwort des Zahlungsanbieters
+mail-fact-event = Ereignis
+
+## return.requested
+mail-return-requested-subject = Wir haben Ihre Retourenanfrage zur Bestellung { $order } erhalten
+mail-return-requested-intro = Vielen Dank: { $shop } hat Ihre Anfrage erhalten, Artikel aus der Bestellung { $order } zurückzusenden.
+mail-return-requested-next = Wir prüfen sie und schreiben Ihnen, sobald eine Entscheidung gefallen ist.
+
+## return.photos_requested
+mail-return-photos-requested-subject = Fotos für Ihre Retoure benötigt (Bestellung { $order })
+mail-return-photos-requested-intro = Um über die Rücksendung der Artikel aus der Bestellung { $order } zu entscheiden, benötigt { $shop } einige Fotos.
+mail-return-photos-requested-how = Bitte fotografieren Sie die Artikel, auch etwaige Schäden oder Mängel, und laden Sie die Fotos auf der Seite Ihrer Retoure hoch. Sobald sie vorliegen, geht es weiter.
+mail-return-photos-requested-message = Nachricht von { $shop }: „{ $message }“
+
+## return.authorized
+mail-return-authorized-subject = Retoure { $rma } genehmigt: So senden Sie die Artikel zurück
+mail-return-authorized-intro = Gute Nachricht: { $shop } hat die Rücksendung von Artikeln aus Ihrer Bestellung { $order } genehmigt. Ihre Retourennummer (RMA) lautet { $rma }.
+mail-return-authorized-steps = So senden Sie Ihre Artikel zurück
+mail-return-authorized-step-pack = Verpacken Sie die Artikel sicher, nach Möglichkeit in der Originalverpackung.
+mail-return-authorized-step-mark = Schreiben Sie die Retourennummer { $rma } gut lesbar auf das Paket oder legen Sie einen Zettel damit hinein.
+mail-return-authorized-step-send = Senden Sie das Paket an die unten stehende Adresse und bewahren Sie den Einlieferungsbeleg auf.
+mail-return-authorized-step-track = Sobald das Paket unterwegs ist, tragen Sie Versanddienstleister und Sendungsnummer auf der Seite Ihrer Retoure ein.
+mail-return-authorized-window = Bitte senden Sie das Paket bald ab: Rücksendungen werden bis { $days } Tage nach der Zustellung angenommen.
+mail-return-shipping-free = Kostenlos für Sie: { $shop } übernimmt die Rücksendekosten.
+mail-return-shipping-buyer = Zu Ihren Lasten.
+mail-return-shipping-buyer-cost = Zu Ihren Lasten: { $cost } werden von Ihrer Erstattung abgezogen, es sei denn, der Artikel kam beschädigt, defekt, falsch oder nicht wie beschrieben an.
+
+## return.rejected
+mail-return-rejected-subject = Ihre Retourenanfrage zur Bestellung { $order } wurde nicht angenommen
+mail-return-rejected-intro = Es tut uns leid: { $shop } konnte Ihre Retourenanfrage zur Bestellung { $order } nicht annehmen.
+mail-return-rejected-help = Wenn Sie glauben, dass es sich um einen Irrtum handelt, oder wenn Sie Fragen haben, wenden Sie sich bitte über die unten stehenden Kontaktdaten an den Kundenservice.
+
+## return.received
+mail-return-received-subject = Ihre Rücksendung ist bei uns eingegangen ({ $rma })
+mail-return-received-intro = { $shop } hat Ihr Paket zur Retoure { $rma } (Bestellung { $order }) erhalten.
+mail-return-received-next = Die Artikel werden jetzt geprüft. Wir schreiben Ihnen, sobald Ihre Erstattung veranlasst ist.
+
+## refund.succeeded
+mail-refund-succeeded-subject = Ihre Erstattung über { $amount } wurde veranlasst
+mail-refund-succeeded-intro = { $shop } hat Ihnen { $amount } für Ihre Bestellung { $order } erstattet.
+mail-refund-method-card = Die Karte, mit der Sie bezahlt haben
+mail-refund-method-paypal = Ihr PayPal-Konto
+mail-refund-method-bnpl = Ihr Konto beim Ratenkauf- bzw. Rechnungsanbieter
+mail-refund-method-bank = Das Bankkonto, von dem Sie bezahlt haben
+mail-refund-method-original = Ihre ursprüngliche Zahlungsart
+mail-refund-method-store-credit = Guthaben bei { $shop }
+mail-refund-method-manual = Wie mit { $shop } vereinbart
+mail-refund-timing-card = Kartenerstattungen erscheinen je nach Bank meist innerhalb von 5–10 Werktagen auf Ihrer Abrechnung.
+mail-refund-timing-paypal = PayPal-Erstattungen gehen meist innerhalb von 3–5 Werktagen auf Ihrem Konto ein.
+mail-refund-timing-bnpl = Ihr Anbieter passt Ihren offenen Betrag oder Ihre Raten an, meist innerhalb von 5 Werktagen.
+mail-refund-timing-bank = Überweisungen gehen meist innerhalb von 3–5 Werktagen ein.
+mail-refund-timing-original = Meist innerhalb von 5–10 Werktagen, je nach Zahlungsanbieter.
+mail-refund-timing-store-credit = Sofort: Das Guthaben steht Ihnen für Ihren nächsten Einkauf zur Verfügung.
+mail-refund-timing-manual = Wie mit { $shop } vereinbart. Falls Sie noch nichts gehört haben, wenden Sie sich bitte an den Kundenservice.
+
+## buyer.link_requested
+mail-buyer-link-subject = Ihr Link zu Bestellung und Retouren bei { $shop }
+mail-buyer-link-intro = Sie möchten Ihre Bestellung { $order } und die zugehörigen Retouren bei { $shop } ansehen. Über die Schaltfläche unten gelangen Sie dorthin.
+mail-buyer-link-action = Meine Bestellung öffnen
+mail-buyer-link-private = Der Link ist bis { $expires } gültig und nur für Sie bestimmt: Bitte leiten Sie diese E-Mail nicht weiter.
+mail-buyer-link-ignore = Falls Sie diesen Link nicht angefordert haben, können Sie diese E-Mail ignorieren.
+
+## staff.notification
+mail-staff-greeting = Hallo Team von { $shop },
+mail-staff-subject-return-requested = Neue Retourenanfrage zur Bestellung { $order }
+mail-staff-intro-return-requested = Ein Käufer möchte Artikel aus der Bestellung { $order } zurücksenden.
+mail-staff-subject-return-in-transit = Retoure { $rma } ist unterwegs (Bestellung { $order })
+mail-staff-intro-return-in-transit = Der Käufer hat die Retoure { $rma } zur Bestellung { $order } abgeschickt.
+mail-staff-subject-refund-failed = Erstattung für Bestellung { $order } fehlgeschlagen
+mail-staff-intro-refund-failed = Der Zahlungsanbieter hat die Erstattung über { $amount } für die Bestellung { $order } abgelehnt. Der Betrag kann erneut erstattet werden: Bitte versuchen Sie es noch einmal oder erstatten Sie auf anderem Weg.
+mail-staff-subject-other = Bestellung { $order }: { $kind }
+mail-staff-intro-other = Reso hat „{ $kind }“ für die Bestellung { $order } erfasst.
+mail-staff-action = Im Kontrollzentrum öffnen
+mail-staff-footer = Sie erhalten diese E-Mail, weil diese Adresse in den Benachrichtigungseinstellungen von { $shop } in Reso eingetragen ist.

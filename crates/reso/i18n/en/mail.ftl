@@ -1,1 +1,102 @@
-mail-greeting = Hello
+## E-mails to buyers and to shop staff. Variables: $shop (shop name),
+## $order (order number), $rma (return number), $amount ("24.50 EUR").
+
+## Shared by every e-mail
+mail-greeting = Hello,
+mail-signoff = Kind regards,
+mail-signature = The { $shop } team
+mail-support-heading = Questions? { $shop } customer service is here to help
+mail-support-email = E-mail
+mail-support-phone = Phone
+mail-support-hours = Opening hours
+mail-support-web = Help centre
+mail-footer-buyer = You are receiving this e-mail about your order { $order } at { $shop }.
+mail-footer-buyer-shop = You are receiving this e-mail about your purchase at { $shop }.
+mail-action-return-page = Open your return page
+mail-fact-order = Order
+mail-fact-rma = Return number (RMA)
+mail-fact-items = Items
+mail-fact-amount = Amount
+mail-fact-reason = Reason
+mail-fact-method = Refunded to
+mail-fact-timing = When you will see it
+mail-fact-credit-note = Credit note
+mail-fact-address = Send the parcel to
+mail-fact-shipping = Return shipping
+mail-fact-expires = Link valid until
+mail-fact-carrier = Carrier
+mail-fact-tracking = Tracking number
+mail-fact-failure = Payment provider's answer
+mail-fact-event = Event
+
+## return.requested
+mail-return-requested-subject = We have received your return request for order { $order }
+mail-return-requested-intro = Thank you: { $shop } has received your request to return items from order { $order }.
+mail-return-requested-next = We will check it and e-mail you as soon as it has been decided.
+
+## return.photos_requested
+mail-return-photos-requested-subject = Photos needed for your return (order { $order })
+mail-return-photos-requested-intro = To decide on your return of items from order { $order }, { $shop } needs a few photos of them.
+mail-return-photos-requested-how = Please photograph the items, including any damage or fault, and add the photos on your return page. We will continue as soon as we have them.
+mail-return-photos-requested-message = Message from { $shop }: “{ $message }”
+
+## return.authorized
+mail-return-authorized-subject = Return { $rma } authorized: how to send your items back
+mail-return-authorized-intro = Good news: { $shop } has authorized your return of items from order { $order }. Your return number (RMA) is { $rma }.
+mail-return-authorized-steps = How to return your items
+mail-return-authorized-step-pack = Pack the items securely, in their original packaging if possible.
+mail-return-authorized-step-mark = Write the return number { $rma } clearly on the parcel, or put a note with it inside.
+mail-return-authorized-step-send = Send the parcel to the address below and keep the shipping receipt.
+mail-return-authorized-step-track = Once it is on its way, add the carrier and tracking number on your return page.
+mail-return-authorized-window = Please send the parcel soon: returns are accepted within { $days } days of delivery.
+mail-return-shipping-free = Free for you: { $shop } pays for the return shipping.
+mail-return-shipping-buyer = Paid by you.
+mail-return-shipping-buyer-cost = Paid by you: { $cost } is deducted from your refund, unless the item arrived damaged, defective, wrong or not as described.
+
+## return.rejected
+mail-return-rejected-subject = Your return request for order { $order } was not accepted
+mail-return-rejected-intro = We are sorry: { $shop } could not accept your return request for order { $order }.
+mail-return-rejected-help = If you think this is a mistake, or if you have any question, please contact customer service using the details below.
+
+## return.received
+mail-return-received-subject = We have received your returned items ({ $rma })
+mail-return-received-intro = { $shop } has received your parcel for return { $rma } (order { $order }).
+mail-return-received-next = The items will now be checked. We will e-mail you as soon as your refund has been issued.
+
+## refund.succeeded
+mail-refund-succeeded-subject = Your refund of { $amount } has been issued
+mail-refund-succeeded-intro = { $shop } has refunded { $amount } for your order { $order }.
+mail-refund-method-card = The card you paid with
+mail-refund-method-paypal = Your PayPal account
+mail-refund-method-bnpl = Your buy-now-pay-later account
+mail-refund-method-bank = The bank account you paid from
+mail-refund-method-original = Your original payment method
+mail-refund-method-store-credit = Store credit at { $shop }
+mail-refund-method-manual = As arranged with { $shop }
+mail-refund-timing-card = Card refunds usually appear on your statement within 5–10 business days, depending on your bank.
+mail-refund-timing-paypal = PayPal refunds usually reach your account within 3–5 business days.
+mail-refund-timing-bnpl = Your provider updates your balance or instalments, usually within 5 business days.
+mail-refund-timing-bank = Bank transfers usually arrive within 3–5 business days.
+mail-refund-timing-original = Usually within 5–10 business days, depending on your payment provider.
+mail-refund-timing-store-credit = Right away: the credit is available for your next purchase.
+mail-refund-timing-manual = As arranged with { $shop }. If you have not heard from them, please contact customer service.
+
+## buyer.link_requested
+mail-buyer-link-subject = Your link to your order and returns at { $shop }
+mail-buyer-link-intro = You asked to see your order { $order } and its returns at { $shop }. Use the button below to open them.
+mail-buyer-link-action = Open my order
+mail-buyer-link-private = The link works until { $expires } and only for you: please do not forward this e-mail.
+mail-buyer-link-ignore = If you did not ask for this link, you can ignore this e-mail.
+
+## staff.notification
+mail-staff-greeting = Hello { $shop } team,
+mail-staff-subject-return-requested = New return request for order { $order }
+mail-staff-intro-return-requested = A buyer has asked to return items from order { $order }.
+mail-staff-subject-return-in-transit = Return { $rma } is on its way back (order { $order })
+mail-staff-intro-return-in-transit = The buyer has shipped return { $rma } for order { $order } back to you.
+mail-staff-subject-refund-failed = Refund failed for order { $order }
+mail-staff-intro-refund-failed = The refund of { $amount } for order { $order } was declined by the payment provider. The amount can be refunded again: please retry, or refund another way.
+mail-staff-subject-other = Order { $order }: { $kind }
+mail-staff-intro-other = Reso recorded “{ $kind }” for order { $order }.
+mail-staff-action = Open in the control center
+mail-staff-footer = You are receiving this e-mail because this address is set to be notified in { $shop }'s notification settings in Reso.

@@ -1,1 +1,102 @@
-mail-greeting = Hello
+## E-mail agli acquirenti e allo staff del negozio. Variabili: $shop (nome del
+## negozio), $order (numero d'ordine), $rma (numero di reso), $amount ("24.50 EUR").
+
+## Comuni a tutte le e-mail
+mail-greeting = Buongiorno,
+mail-signoff = Cordiali saluti,
+mail-signature = Il team di { $shop }
+mail-support-heading = Domande? Il servizio clienti di { $shop } è a tua disposizione
+mail-support-email = E-mail
+mail-support-phone = Telefono
+mail-support-hours = Orari
+mail-support-web = Centro assistenza
+mail-footer-buyer = Ricevi questa e-mail in merito al tuo ordine { $order } presso { $shop }.
+mail-footer-buyer-shop = Ricevi questa e-mail in merito al tuo acquisto presso { $shop }.
+mail-action-return-page = Apri la pagina del tuo reso
+mail-fact-order = Ordine
+mail-fact-rma = Numero di reso (RMA)
+mail-fact-items = Articoli
+mail-fact-amount = Importo
+mail-fact-reason = Motivo
+mail-fact-method = Rimborsato su
+mail-fact-timing = Quando lo vedrai
+mail-fact-credit-note = Nota di credito
+mail-fact-address = Spedisci il pacco a
+mail-fact-shipping = Spedizione del reso
+mail-fact-expires = Link valido fino al
+mail-fact-carrier = Corriere
+mail-fact-tracking = Numero di tracking
+mail-fact-failure = Risposta del gestore dei pagamenti
+mail-fact-event = Evento
+
+## return.requested
+mail-return-requested-subject = Abbiamo ricevuto la tua richiesta di reso per l'ordine { $order }
+mail-return-requested-intro = Grazie: { $shop } ha ricevuto la tua richiesta di restituire articoli dell'ordine { $order }.
+mail-return-requested-next = La esamineremo e ti scriveremo appena avremo preso una decisione.
+
+## return.photos_requested
+mail-return-photos-requested-subject = Servono alcune foto per il tuo reso (ordine { $order })
+mail-return-photos-requested-intro = Per decidere sul reso degli articoli dell'ordine { $order }, { $shop } ha bisogno di alcune foto.
+mail-return-photos-requested-how = Fotografa gli articoli, compresi eventuali danni o difetti, e aggiungi le foto nella pagina del tuo reso. Proseguiremo non appena le avremo ricevute.
+mail-return-photos-requested-message = Messaggio di { $shop }: «{ $message }»
+
+## return.authorized
+mail-return-authorized-subject = Reso { $rma } autorizzato: come rispedire gli articoli
+mail-return-authorized-intro = Buone notizie: { $shop } ha autorizzato il reso degli articoli dell'ordine { $order }. Il tuo numero di reso (RMA) è { $rma }.
+mail-return-authorized-steps = Come effettuare il reso
+mail-return-authorized-step-pack = Imballa bene gli articoli, se possibile nella confezione originale.
+mail-return-authorized-step-mark = Scrivi in modo ben leggibile il numero di reso { $rma } sul pacco, oppure inserisci all'interno un biglietto che lo riporti.
+mail-return-authorized-step-send = Spedisci il pacco all'indirizzo qui sotto e conserva la ricevuta di spedizione.
+mail-return-authorized-step-track = Una volta spedito, inserisci il corriere e il numero di tracking nella pagina del tuo reso.
+mail-return-authorized-window = Ti chiediamo di spedire il pacco al più presto: i resi sono accettati entro { $days } giorni dalla consegna.
+mail-return-shipping-free = Gratuita per te: le spese di spedizione del reso sono a carico di { $shop }.
+mail-return-shipping-buyer = A tuo carico.
+mail-return-shipping-buyer-cost = A tuo carico: { $cost } verranno detratti dal rimborso, a meno che l'articolo non sia arrivato danneggiato, difettoso, sbagliato o non conforme alla descrizione.
+
+## return.rejected
+mail-return-rejected-subject = La tua richiesta di reso per l'ordine { $order } non è stata accettata
+mail-return-rejected-intro = Ci dispiace: { $shop } non ha potuto accettare la tua richiesta di reso per l'ordine { $order }.
+mail-return-rejected-help = Se pensi che si tratti di un errore, o per qualsiasi domanda, contatta il servizio clienti ai recapiti qui sotto.
+
+## return.received
+mail-return-received-subject = Abbiamo ricevuto gli articoli del reso { $rma }
+mail-return-received-intro = { $shop } ha ricevuto il tuo pacco per il reso { $rma } (ordine { $order }).
+mail-return-received-next = Ora controlleremo gli articoli e ti scriveremo non appena il rimborso sarà stato emesso.
+
+## refund.succeeded
+mail-refund-succeeded-subject = Il tuo rimborso di { $amount } è stato emesso
+mail-refund-succeeded-intro = { $shop } ti ha rimborsato { $amount } per l'ordine { $order }.
+mail-refund-method-card = La carta con cui hai pagato
+mail-refund-method-paypal = Il tuo conto PayPal
+mail-refund-method-bnpl = Il tuo conto di pagamento rateale
+mail-refund-method-bank = Il conto bancario da cui hai pagato
+mail-refund-method-original = Il metodo di pagamento originale
+mail-refund-method-store-credit = Credito da spendere presso { $shop }
+mail-refund-method-manual = Secondo quanto concordato con { $shop }
+mail-refund-timing-card = I rimborsi su carta compaiono di solito nell'estratto conto entro 5-10 giorni lavorativi, a seconda della banca.
+mail-refund-timing-paypal = I rimborsi PayPal arrivano di solito sul conto entro 3-5 giorni lavorativi.
+mail-refund-timing-bnpl = Il tuo fornitore aggiornerà il saldo o le rate, di solito entro 5 giorni lavorativi.
+mail-refund-timing-bank = I bonifici arrivano di solito entro 3-5 giorni lavorativi.
+mail-refund-timing-original = Di solito entro 5-10 giorni lavorativi, a seconda del gestore del pagamento.
+mail-refund-timing-store-credit = Subito: il credito è già disponibile per il tuo prossimo acquisto.
+mail-refund-timing-manual = Secondo quanto concordato con { $shop }. Se non hai ancora ricevuto notizie, contatta il servizio clienti.
+
+## buyer.link_requested
+mail-buyer-link-subject = Il tuo link per ordine e resi presso { $shop }
+mail-buyer-link-intro = Hai chiesto di vedere il tuo ordine { $order } e i relativi resi presso { $shop }. Usa il pulsante qui sotto per aprirli.
+mail-buyer-link-action = Apri il mio ordine
+mail-buyer-link-private = Il link è valido fino al { $expires } ed è solo per te: non inoltrare questa e-mail.
+mail-buyer-link-ignore = Se non hai chiesto tu questo link, puoi ignorare questa e-mail.
+
+## staff.notification
+mail-staff-greeting = Buongiorno, team di { $shop },
+mail-staff-subject-return-requested = Nuova richiesta di reso per l'ordine { $order }
+mail-staff-intro-return-requested = Un acquirente ha chiesto di restituire articoli dell'ordine { $order }.
+mail-staff-subject-return-in-transit = Il reso { $rma } è in viaggio (ordine { $order })
+mail-staff-intro-return-in-transit = L'acquirente ha spedito il reso { $rma } dell'ordine { $order }.
+mail-staff-subject-refund-failed = Rimborso non riuscito per l'ordine { $order }
+mail-staff-intro-refund-failed = Il rimborso di { $amount } per l'ordine { $order } è stato rifiutato dal gestore dei pagamenti. L'importo è di nuovo rimborsabile: riprova oppure rimborsa in un altro modo.
+mail-staff-subject-other = Ordine { $order }: { $kind }
+mail-staff-intro-other = È stato registrato l'evento «{ $kind }» per l'ordine { $order }.
+mail-staff-action = Apri nel pannello di controllo
+mail-staff-footer = Ricevi questa e-mail perché questo indirizzo è tra quelli da avvisare nelle impostazioni di notifica di { $shop } in Reso.

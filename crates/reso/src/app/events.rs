@@ -18,11 +18,8 @@ pub const BUYER_MAILS: &[&str] = &[
 ];
 
 /// Event kinds merchants can subscribe their addresses to.
-pub const STAFF_NOTIFICATIONS: &[&str] = &[
-    "return.requested",
-    "return.in_transit",
-    "refund.failed",
-];
+pub const STAFF_NOTIFICATIONS: &[&str] =
+    &["return.requested", "return.in_transit", "refund.failed"];
 
 pub struct EventInput<'a> {
     pub order_id: Option<i64>,
@@ -34,7 +31,12 @@ pub struct EventInput<'a> {
     pub buyer: Option<(&'a str, &'a str)>,
 }
 
-pub async fn record(conn: &mut AnyConnection, merchant: &Merchant, e: EventInput<'_>, now: i64) -> AppResult<i64> {
+pub async fn record(
+    conn: &mut AnyConnection,
+    merchant: &Merchant,
+    e: EventInput<'_>,
+    now: i64,
+) -> AppResult<i64> {
     let event_id = store::events::append(
         conn,
         &NewEvent {
@@ -52,7 +54,7 @@ pub async fn record(conn: &mut AnyConnection, merchant: &Merchant, e: EventInput
         if BUYER_MAILS.contains(&e.kind) {
             let payload = json!({
                 "template": e.kind, "to": email, "locale": locale, "merchant_id": merchant.id,
-                "event_id": event_id, "data": e.data,
+                "event_id": event_id, "data": e.data, "order_id": e.order_id, "return_id": e.return_id,
             });
             store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
         }
@@ -61,6 +63,7 @@ pub async fn record(conn: &mut AnyConnection, merchant: &Merchant, e: EventInput
         let payload = json!({
             "template": "staff.notification", "to": to, "locale": merchant.default_locale,
             "merchant_id": merchant.id, "event_id": event_id, "kind": e.kind, "data": e.data,
+            "order_id": e.order_id, "return_id": e.return_id,
         });
         store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
     }

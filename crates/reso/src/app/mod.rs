@@ -2,12 +2,15 @@
 //! state with its events and jobs, commit. JSON and HTML call the same ones.
 
 pub mod auth;
+pub mod buyer;
 pub mod error;
 pub mod events;
+pub mod import;
 pub mod merchants;
 pub mod orders;
 pub mod refunds;
 pub mod returns;
+pub mod webhooks;
 
 pub use error::{AppError, AppResult};
 

@@ -71,7 +71,13 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewReturn<'_>, now: i64) -> St
     Ok(id)
 }
 
-pub async fn insert_photo(conn: &mut AnyConnection, return_id: i64, content_type: &str, body: &[u8], now: i64) -> StoreResult<i64> {
+pub async fn insert_photo(
+    conn: &mut AnyConnection,
+    return_id: i64,
+    content_type: &str,
+    body: &[u8],
+    now: i64,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("INSERT INTO return_photos (return_id, content_type, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(return_id)
         .bind(content_type)
@@ -82,7 +88,12 @@ pub async fn insert_photo(conn: &mut AnyConnection, return_id: i64, content_type
 }
 
 /// A photo of a return of this merchant: (content type, bytes).
-pub async fn photo(conn: &mut AnyConnection, merchant_id: i64, return_id: i64, photo_id: i64) -> StoreResult<(String, Vec<u8>)> {
+pub async fn photo(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    return_id: i64,
+    photo_id: i64,
+) -> StoreResult<(String, Vec<u8>)> {
     let row = sqlx::query(
         "SELECT p.content_type, p.body FROM return_photos p JOIN returns r ON r.id = p.return_id \
          WHERE p.id = $1 AND p.return_id = $2 AND r.merchant_id = $3",
@@ -129,11 +140,12 @@ pub async fn save(conn: &mut AnyConnection, r: &ReturnRecord, now: i64) -> Store
 
 /// Is this RMA number free for the merchant? (The unique index has the last word.)
 pub async fn rma_taken(conn: &mut AnyConnection, merchant_id: i64, rma: &str) -> StoreResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM returns WHERE merchant_id = $1 AND rma = $2")
-        .bind(merchant_id)
-        .bind(rma)
-        .fetch_one(conn)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM returns WHERE merchant_id = $1 AND rma = $2")
+            .bind(merchant_id)
+            .bind(rma)
+            .fetch_one(conn)
+            .await?;
     Ok(n > 0)
 }
 
@@ -154,7 +166,8 @@ fn header(row: &sqlx::any::AnyRow) -> StoreResult<ReturnRecord> {
         locale: row.try_get("locale")?,
         currency: Currency::parse(&currency).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         rma: row.try_get("rma")?,
-        status: ReturnStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        status: ReturnStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         decision: row.try_get("decision")?,
         decision_rule: row.try_get("decision_rule")?,
         keep_goods: row.try_get::<i64, _>("keep_goods")? != 0,
@@ -170,7 +183,11 @@ fn header(row: &sqlx::any::AnyRow) -> StoreResult<ReturnRecord> {
     })
 }
 
-pub async fn load(conn: &mut AnyConnection, merchant_id: i64, return_id: i64) -> StoreResult<ReturnRecord> {
+pub async fn load(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    return_id: i64,
+) -> StoreResult<ReturnRecord> {
     let row = sqlx::query(&format!("{HEADER} WHERE r.id = $1 AND r.merchant_id = $2"))
         .bind(return_id)
         .bind(merchant_id)
@@ -202,10 +219,11 @@ pub async fn load(conn: &mut AnyConnection, merchant_id: i64, return_id: i64) ->
         })
     })
     .collect::<StoreResult<Vec<_>>>()?;
-    r.photo_ids = sqlx::query_scalar("SELECT id FROM return_photos WHERE return_id = $1 ORDER BY id")
-        .bind(return_id)
-        .fetch_all(conn)
-        .await?;
+    r.photo_ids =
+        sqlx::query_scalar("SELECT id FROM return_photos WHERE return_id = $1 ORDER BY id")
+            .bind(return_id)
+            .fetch_all(conn)
+            .await?;
     Ok(r)
 }
 
@@ -219,14 +237,19 @@ pub async fn id_by_rma(conn: &mut AnyConnection, merchant_id: i64, rma: &str) ->
 }
 
 pub async fn ids_for_order(conn: &mut AnyConnection, order_id: i64) -> StoreResult<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM returns WHERE order_id = $1 ORDER BY id")
-        .bind(order_id)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM returns WHERE order_id = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Quantities of each order line held by returns that are still going on.
-pub async fn held_quantities(conn: &mut AnyConnection, order_id: i64) -> StoreResult<HashMap<i64, i64>> {
+pub async fn held_quantities(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> StoreResult<HashMap<i64, i64>> {
     let rows = sqlx::query(
         "SELECT rl.order_line_id, CAST(SUM(rl.quantity) AS BIGINT) AS held FROM return_lines rl JOIN returns r ON r.id = rl.return_id \
          WHERE r.order_id = $1 AND r.status NOT IN ('rejected', 'closed') GROUP BY rl.order_line_id",
@@ -234,12 +257,19 @@ pub async fn held_quantities(conn: &mut AnyConnection, order_id: i64) -> StoreRe
     .bind(order_id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("order_line_id")?, r.try_get("held")?))).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get("order_line_id")?, r.try_get("held")?)))
+        .collect()
 }
 
 /// Returns this buyer asked for at this shop since `since`: the buyer history
 /// the decision matrix looks at.
-pub async fn prior_returns(conn: &mut AnyConnection, merchant_id: i64, buyer_email: &str, since: i64) -> StoreResult<i64> {
+pub async fn prior_returns(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    buyer_email: &str,
+    since: i64,
+) -> StoreResult<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM returns r JOIN orders o ON o.id = r.order_id \
          WHERE r.merchant_id = $1 AND o.buyer_email = $2 AND r.created_at >= $3",
@@ -264,7 +294,11 @@ pub struct QueueFilter {
 }
 
 /// The returns queue: newest first, filtered, one page at a time.
-pub async fn queue(conn: &mut AnyConnection, merchant_id: i64, f: &QueueFilter) -> StoreResult<Vec<ReturnRecord>> {
+pub async fn queue(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    f: &QueueFilter,
+) -> StoreResult<Vec<ReturnRecord>> {
     let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let pattern = search.map(|s| format!("{}%", s.to_lowercase().replace(['%', '_'], "")));
     let rows = sqlx::query(&format!(
@@ -285,9 +319,42 @@ pub async fn queue(conn: &mut AnyConnection, merchant_id: i64, f: &QueueFilter) 
 
 /// Counts per status, for the queue's tabs.
 pub async fn counts(conn: &mut AnyConnection, merchant_id: i64) -> StoreResult<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM returns WHERE merchant_id = $1 GROUP BY status")
-        .bind(merchant_id)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM returns WHERE merchant_id = $1 GROUP BY status",
+    )
+    .bind(merchant_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// The value of the goods asked back on each of these returns of this
+/// merchant (minor units), for the queue's amount column in one query.
+pub async fn requested_amounts(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    return_ids: &[i64],
+) -> StoreResult<HashMap<i64, i64>> {
+    if return_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (0..return_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT rl.return_id, CAST(SUM(rl.quantity * ol.unit_price_minor) AS BIGINT) AS amount \
+         FROM return_lines rl JOIN order_lines ol ON ol.id = rl.order_line_id JOIN returns r ON r.id = rl.return_id \
+         WHERE r.merchant_id = $1 AND rl.return_id IN ({}) GROUP BY rl.return_id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(merchant_id);
+    for id in return_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("return_id")?, r.try_get("amount")?)))
+        .collect()
 }

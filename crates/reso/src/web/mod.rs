@@ -3,10 +3,14 @@
 
 pub mod admin;
 pub mod buyer;
+pub mod shared;
 
 use crate::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(buyer::router()).merge(admin::router())
+    Router::new()
+        .merge(shared::router())
+        .merge(buyer::router())
+        .merge(admin::router())
 }

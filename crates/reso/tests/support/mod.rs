@@ -47,16 +47,24 @@ impl TestApp {
             Err(_) => format!("sqlite://{}", dir.path().join("reso.db").display()),
         };
         let clock = ManualClock::frozen(Timestamp(START));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://{addr}");
         let config = Config {
             public_url: base.clone(),
-            smtp: opts.smtp_port.map(|port| SmtpConfig { host: "127.0.0.1".into(), port, from: "Reso <returns@reso.test>".into() }),
+            smtp: opts.smtp_port.map(|port| SmtpConfig {
+                host: "127.0.0.1".into(),
+                port,
+                from: "Reso <returns@reso.test>".into(),
+            }),
             mail_dir: Some(dir.path().join("mail")),
             secure_cookies: false,
         };
-        let state = reso::server::build_state(&url, config, Arc::new(clock.clone())).await.expect("state");
+        let state = reso::server::build_state(&url, config, Arc::new(clock.clone()))
+            .await
+            .expect("state");
         let merchant = reso::app::merchants::create(
             &state,
             NewMerchant {
@@ -77,15 +85,38 @@ impl TestApp {
         .expect("merchant");
         let staff_email = "ops@acme.test".to_string();
         let staff_password = "correct horse battery".to_string();
-        reso::app::merchants::create_staff(&state, merchant.id, &staff_email, "Olga Ops", "admin", &staff_password)
+        reso::app::merchants::create_staff(
+            &state,
+            merchant.id,
+            &staff_email,
+            "Olga Ops",
+            "admin",
+            &staff_password,
+        )
+        .await
+        .expect("staff");
+        let api_key = reso::app::auth::create_api_key(&state, merchant.id, "tests")
             .await
-            .expect("staff");
-        let api_key = reso::app::auth::create_api_key(&state, merchant.id, "tests").await.expect("api key");
+            .expect("api key");
         // No worker here: tests run jobs with run_pending_jobs() when they choose.
         let router = reso::server::router(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        TestApp { state, clock, addr, base, merchant, api_key, staff_email, staff_password, http, _dir: dir }
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        TestApp {
+            state,
+            clock,
+            addr,
+            base,
+            merchant,
+            api_key,
+            staff_email,
+            staff_password,
+            http,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -94,15 +125,28 @@ impl TestApp {
 
     /// Runs every job that is due now, as the worker would.
     pub async fn run_pending_jobs(&self) -> usize {
-        reso::jobs::run_pending(&self.state).await.expect("jobs run")
+        reso::jobs::run_pending(&self.state)
+            .await
+            .expect("jobs run")
     }
 
     pub async fn api_get(&self, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(&self.api_key).send().await.expect("request")
+        self.http
+            .get(self.url(path))
+            .bearer_auth(&self.api_key)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn api_post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.http.post(self.url(path)).bearer_auth(&self.api_key).json(body).send().await.expect("request")
+        self.http
+            .post(self.url(path))
+            .bearer_auth(&self.api_key)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Creates an order through the API; returns its JSON.
@@ -116,7 +160,8 @@ impl TestApp {
 
     /// A delivered order of two lines paid by card through the simulator.
     pub async fn delivered_order(&self, number: &str, email: &str) -> Value {
-        self.create_order(&sample_order(number, email, START - 3 * DAY)).await
+        self.create_order(&sample_order(number, email, START - 3 * DAY))
+            .await
     }
 }
 
@@ -124,7 +169,8 @@ pub const DAY: i64 = 86_400_000;
 
 pub fn iso(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).expect("time");
-    t.format(&time::format_description::well_known::Rfc3339).expect("format")
+    t.format(&time::format_description::well_known::Rfc3339)
+        .expect("format")
 }
 
 /// An order placed a week before `delivered_at`, delivered then.
@@ -150,9 +196,19 @@ pub fn sample_order(number: &str, email: &str, delivered_at: i64) -> Value {
 async fn fresh_postgres_database(admin_url: &str) -> String {
     use sqlx::{Connection, Executor};
     sqlx::any::install_default_drivers();
-    let name = format!("reso_test_{}", reso::app::auth::random_token(9).to_lowercase().replace(['-', '_'], "x"));
-    let mut admin = sqlx::AnyConnection::connect(admin_url).await.expect("connect to test PostgreSQL");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    let name = format!(
+        "reso_test_{}",
+        reso::app::auth::random_token(9)
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .expect("connect to test PostgreSQL");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
     let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
     format!("{base}/{name}")
 }

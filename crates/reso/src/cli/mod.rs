@@ -1,0 +1,227 @@
+//! The `reso` command line: run the server or the demo, migrate, and the
+//! few admin tasks that come before the control center can be used.
+//!
+//! Exit codes: 0 done, 2 the input was wrong (a usage error, bad value, a
+//! rejected CSV row), 1 something failed inside (database, disk).
+
+mod admin;
+mod import;
+mod serve;
+
+use crate::app::AppError;
+use crate::clock::SystemClock;
+use crate::{server, AppState, Config};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reso",
+    version,
+    about = "Reso: returns, refunds and buyer protection for online shops"
+)]
+pub struct Cli {
+    /// Write logs as JSON lines (for log collectors) instead of text.
+    #[arg(long, global = true, env = "RESO_LOG_JSON")]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server: buyer portal, control center, JSON API and the outbox worker.
+    Serve(serve::ServeArgs),
+    /// Run the server on a database filled with demo shops, orders and returns.
+    Demo(serve::DemoArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DbArgs),
+    /// Merchants (shops).
+    #[command(subcommand)]
+    Merchant(admin::MerchantCommand),
+    /// Staff logins for the control center.
+    #[command(subcommand)]
+    Staff(admin::StaffCommand),
+    /// Keys for the JSON API.
+    #[command(subcommand)]
+    ApiKey(admin::ApiKeyCommand),
+    /// Import orders from a CSV file (one row per order line).
+    #[command(long_about = import::LONG_HELP)]
+    ImportOrders(import::ImportArgs),
+}
+
+/// Where the data lives: a SQLite file in a folder, or PostgreSQL.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Folder for the SQLite database (reso.db) and, without SMTP, the mailbox.
+    #[arg(long, env = "RESO_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:password@host/db); SQLite in --data-dir when absent.
+    #[arg(long, env = "RESO_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The database URL, creating the data folder when SQLite is used.
+    pub fn url(&self) -> Result<String, Failure> {
+        if let Some(url) = &self.database_url {
+            let known = ["postgres://", "postgresql://", "sqlite:"];
+            if !known.iter().any(|p| url.starts_with(p)) {
+                return Err(Failure::Usage(
+                    "--database-url must start with postgres:// (or sqlite:)".into(),
+                ));
+            }
+            return Ok(url.clone());
+        }
+        sqlite_url(&self.data_dir)
+    }
+}
+
+pub(crate) fn sqlite_url(dir: &Path) -> Result<String, Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::Usage(format!(
+            "cannot create the data folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(format!("sqlite://{}", dir.join("reso.db").display()))
+}
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The user can fix it: exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Exit code 1.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Internal(inner) => Failure::Internal(inner),
+            AppError::NotFound(what) => Failure::Usage(format!("{what} not found")),
+            other => Failure::Usage(other.to_string()),
+        }
+    }
+}
+
+/// Parses the arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let long_running = matches!(cli.command, Command::Serve(_) | Command::Demo(_));
+    init_logging(cli.log_json, if long_running { "info" } else { "warn" });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Demo(args) => serve::demo(args).await,
+        Command::Migrate(db) => migrate(db).await,
+        Command::Merchant(cmd) => admin::merchant(cmd).await,
+        Command::Staff(cmd) => admin::staff(cmd).await,
+        Command::ApiKey(cmd) => admin::api_key(cmd).await,
+        Command::ImportOrders(args) => import::run(args).await,
+    }
+}
+
+/// Logs to stderr, so that stdout carries only what a command reports.
+fn init_logging(json: bool, default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (impossible here) would only be ignored.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn migrate(db: DbArgs) -> Result<ExitCode, Failure> {
+    let url = db.url()?;
+    let store = crate::store::Db::connect(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    store.migrate().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.close().await;
+    println!("Database {} is up to date.", redact(&url));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The state the admin commands work with: same database, no listener.
+pub(crate) async fn admin_state(db: &DbArgs) -> Result<AppState, Failure> {
+    let url = db.url()?;
+    let config = Config {
+        public_url: std::env::var("RESO_PUBLIC_URL")
+            .unwrap_or_else(|_| "http://127.0.0.1:8080".into()),
+        smtp: None,
+        mail_dir: Some(db.data_dir.join("mail")),
+        secure_cookies: false,
+    };
+    let state = server::build_state(&url, config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e:#}", redact(&url)))?;
+    Ok(state)
+}
+
+/// A database URL fit for printing: no password.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            redact("postgres://reso:s3cret@db:5432/reso"),
+            "postgres://reso:***@db:5432/reso"
+        );
+        assert_eq!(redact("sqlite://data/reso.db"), "sqlite://data/reso.db");
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

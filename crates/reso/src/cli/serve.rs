@@ -1,0 +1,233 @@
+//! `reso serve` and `reso demo`.
+
+use super::{redact, sqlite_url, DbArgs, Failure};
+use crate::clock::SystemClock;
+use crate::{demo, server, AppState, Config, SmtpConfig};
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "RESO_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Where buyers and staff reach this server, for links in e-mails
+    /// (default: http://ADDR).
+    #[arg(long, env = "RESO_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Send mail through this SMTP relay (plain SMTP, e.g. a local Postfix);
+    /// without it mail is written as .eml files to DATA_DIR/mail.
+    #[arg(long, env = "RESO_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Port of the SMTP relay.
+    #[arg(long, env = "RESO_SMTP_PORT", default_value_t = 25)]
+    smtp_port: u16,
+    /// Sender of all mail, e.g. "Shop returns <returns@shop.example>".
+    #[arg(long, env = "RESO_SMTP_FROM", default_value = "Reso <reso@localhost>")]
+    smtp_from: String,
+    /// Send cookies only over HTTPS (set this behind TLS).
+    #[arg(long, env = "RESO_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Folder of the demo's SQLite database and mailbox.
+    #[arg(long, default_value = "./demo-data")]
+    data_dir: PathBuf,
+    /// Delete the folder first and start again from fresh demo data.
+    #[arg(long)]
+    fresh: bool,
+}
+
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), Failure> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let bound = listener.local_addr().map_err(anyhow::Error::from)?;
+    // 0.0.0.0 is where to listen, not an address a browser can open.
+    let host = if bound.ip().is_unspecified() {
+        format!("localhost:{}", bound.port())
+    } else {
+        bound.to_string()
+    };
+    Ok((listener, format!("http://{host}")))
+}
+
+async fn state(url: &str, config: Config) -> Result<AppState, Failure> {
+    server::build_state(url, config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| {
+            Failure::Internal(anyhow::anyhow!(
+                "cannot open the database {}: {e:#}",
+                redact(url)
+            ))
+        })
+}
+
+async fn run_until_stopped(
+    state: AppState,
+    listener: TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<ExitCode, Failure> {
+    let db = state.db.clone();
+    server::serve_on(state, listener, stop).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
+    let url = args.db.url()?;
+    let (listener, base) = bind(args.addr).await?;
+    // Before anything says "ready": a stop request from then on is honoured.
+    let stop = server::shutdown_signal();
+    let public_url = args.public_url.clone().unwrap_or_else(|| base.clone());
+    let smtp = args.smtp_host.as_ref().map(|host| SmtpConfig {
+        host: host.clone(),
+        port: args.smtp_port,
+        from: args.smtp_from.clone(),
+    });
+    let mail_dir = if smtp.is_none() {
+        Some(args.db.data_dir.join("mail"))
+    } else {
+        None
+    };
+    let mail_note = match (&smtp, &mail_dir) {
+        (Some(s), _) => format!("SMTP {}:{}", s.host, s.port),
+        (None, Some(dir)) => format!(".eml files in {}", dir.display()),
+        (None, None) => "nowhere".to_string(),
+    };
+    let config = Config {
+        public_url: public_url.clone(),
+        smtp,
+        mail_dir,
+        secure_cookies: args.secure_cookies,
+    };
+    let state = state(&url, config).await?;
+    tracing::info!(database = %redact(&url), mail = %mail_note, %public_url, "Reso is ready");
+    println!("Listening on {base}");
+    println!(
+        "Control center: {public_url}/admin   Database: {}   Mail: {mail_note}",
+        redact(&url)
+    );
+    run_until_stopped(state, listener, stop).await
+}
+
+pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
+    if args.fresh && args.data_dir.exists() {
+        remove_demo_dir(&args.data_dir)?;
+    }
+    let url = sqlite_url(&args.data_dir)?;
+    let (listener, base) = bind(args.addr).await?;
+    let stop = server::shutdown_signal();
+    let mail_dir = args.data_dir.join("mail");
+    let config = Config {
+        public_url: base.clone(),
+        smtp: None,
+        mail_dir: Some(mail_dir.clone()),
+        secure_cookies: false,
+    };
+    let state = state(&url, config).await?;
+    let key_file = args.data_dir.join("demo-api-key.txt");
+    if demo::is_empty(&state).await? {
+        eprintln!("Loading the demo data…");
+        let loaded = demo::load(&state).await?;
+        std::fs::write(&key_file, format!("{}\n", loaded.api_key)).map_err(anyhow::Error::from)?;
+    }
+    let api_key = std::fs::read_to_string(&key_file)
+        .map(|k| k.trim().to_string())
+        .ok();
+    let link = match demo::showcase_link(&state).await {
+        Ok(path) => Some(format!("{base}{path}")),
+        // A database that already held other shops: serve it, without the tour.
+        Err(_) => None,
+    };
+    tracing::info!(database = %url, mail = %mail_dir.display(), "Reso demo is ready");
+    println!("Listening on {base}");
+    print_tour(
+        &base,
+        link.as_deref(),
+        api_key.as_deref(),
+        &absolute(&mail_dir),
+    );
+    run_until_stopped(state, listener, stop).await
+}
+
+/// `--fresh` deletes a folder: only one that looks like a demo's.
+fn remove_demo_dir(dir: &Path) -> Result<(), Failure> {
+    let looks_like_demo = std::fs::read_dir(dir)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", dir.display())))?
+        .filter_map(Result::ok)
+        .all(|entry| {
+            let name = entry.file_name().to_string_lossy().to_string();
+            name.starts_with("reso.db") || name == "mail" || name == "demo-api-key.txt"
+        });
+    if !looks_like_demo {
+        return Err(Failure::Usage(format!(
+            "{} holds files that are not the demo's; not deleting it (choose another --data-dir)",
+            dir.display()
+        )));
+    }
+    std::fs::remove_dir_all(dir)
+        .map_err(|e| Failure::Usage(format!("cannot delete {}: {e}", dir.display())))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn print_tour(base: &str, link: Option<&str>, api_key: Option<&str>, mail_dir: &Path) {
+    let Some(link) = link else {
+        println!("This database has no demo shop 'acme'; start with --fresh for the guided demo.");
+        return;
+    };
+    let (order, email) = demo::PORTAL_ORDER;
+    let mut out = String::new();
+    out.push_str(&format!("\nReso demo is running at {base}\n\n"));
+    out.push_str(&format!(
+        "Control center:  {base}/admin  (password for every login: {})\n",
+        demo::PASSWORD
+    ));
+    for login in &demo::LOGINS {
+        out.push_str(&format!(
+            "    {:<6} {:<28} shop {}\n",
+            login.role, login.email, login.shop
+        ));
+    }
+    out.push_str(&format!(
+        "Buyer portal:    {base}/s/{}/returns  (order {order}, e-mail {email})\n",
+        demo::SHOP
+    ));
+    out.push_str(&format!("Magic link:      {link}\n"));
+    out.push_str(&format!(
+        "                 (order {} with several returns and a goodwill refund; valid {} days)\n",
+        demo::SHOWCASE_ORDER,
+        demo::LINK_DAYS
+    ));
+    out.push_str(&format!("Help page:       {base}/s/{}/help\n", demo::SHOP));
+    out.push_str(&format!("OpenAPI:         {base}/api/openapi.json\n"));
+    match api_key {
+        Some(key) => out.push_str(&format!("API key (acme):  {key}\n")),
+        None => out.push_str(
+            "API key (acme):  not saved; create one with `reso api-key create --merchant acme`\n",
+        ),
+    }
+    out.push_str(&format!(
+        "Mailbox:         {} (.eml files)\n",
+        mail_dir.display()
+    ));
+    out.push_str(
+        "\nSimulated refunds settle about 5 minutes after they are issued. Stop with Ctrl-C.\n",
+    );
+    print!("{out}");
+}

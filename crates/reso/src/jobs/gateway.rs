@@ -1,0 +1,128 @@
+//! Sends a pending refund to its payment's gateway, then follows it until the
+//! gateway settles it. The idempotency key is derived from the refund id, so
+//! however often this job runs, the gateway sees one refund.
+
+use super::{int_field, str_field, Done, FollowUp, JobError, JobResult};
+use crate::gateways::{self, Gateway, GatewayAnswer, RefundRequest};
+use crate::store::{self, jobs::Job, refunds::RefundRecord, StoreError};
+use crate::AppState;
+use reso_domain::{Currency, Money};
+use serde_json::json;
+
+/// `gateway_refund {refund_id}`: asks the gateway to refund.
+pub async fn send(state: &AppState, job: &Job) -> JobResult {
+    let refund_id = int_field(job, "refund_id")?;
+    let Some(refund) = pending_refund(state, refund_id).await? else {
+        return Ok(Done::default());
+    };
+    let gateway = adapter(state, &refund)?;
+    let payment_reference = {
+        let mut conn = state.db.reader().acquire().await?;
+        let order = store::orders::load(&mut conn, refund.merchant_id, refund.order_id).await?;
+        let payment = order
+            .payments
+            .iter()
+            .find(|p| p.id == refund.payment_id)
+            .ok_or_else(|| {
+                JobError::Permanent(anyhow::anyhow!(
+                    "refund {refund_id}: its payment {} is not on the order",
+                    refund.payment_id
+                ))
+            })?;
+        payment.reference.clone()
+    };
+    let currency = Currency::parse(&refund.currency).map_err(|e| JobError::Permanent(e.into()))?;
+    let request = RefundRequest {
+        refund_id,
+        payment_reference,
+        amount: Money::new(refund.amount_minor, currency),
+        idempotency_key: RefundRequest::key_for(refund_id),
+        requested_at: refund.created_at,
+    };
+    let answer = gateway
+        .refund(&request)
+        .await
+        .map_err(|e| JobError::Retry(e.into()))?;
+    follow(state, gateway.as_ref(), refund_id, answer, 0).await
+}
+
+/// `gateway_poll {refund_id, gateway_refund_id, polls}`: asks how it went.
+pub async fn poll(state: &AppState, job: &Job) -> JobResult {
+    let refund_id = int_field(job, "refund_id")?;
+    let gateway_refund_id = str_field(job, "gateway_refund_id")?;
+    let polls = job
+        .payload
+        .get("polls")
+        .and_then(|p| p.as_u64())
+        .unwrap_or(0);
+    let Some(refund) = pending_refund(state, refund_id).await? else {
+        return Ok(Done::default());
+    };
+    let gateway = adapter(state, &refund)?;
+    let answer = gateway
+        .status(gateway_refund_id)
+        .await
+        .map_err(|e| JobError::Retry(e.into()))?;
+    follow(
+        state,
+        gateway.as_ref(),
+        refund_id,
+        answer,
+        u32::try_from(polls).unwrap_or(u32::MAX),
+    )
+    .await
+}
+
+/// The refund, while it still waits for its gateway; `None` once settled
+/// (a repeated or late job then has nothing to do).
+async fn pending_refund(
+    state: &AppState,
+    refund_id: i64,
+) -> Result<Option<RefundRecord>, JobError> {
+    let mut conn = state.db.reader().acquire().await?;
+    match store::refunds::load(&mut conn, refund_id).await {
+        Ok(r) if r.status == "pending" => Ok(Some(r)),
+        Ok(_) => Ok(None),
+        Err(StoreError::NotFound) => Err(JobError::Permanent(anyhow::anyhow!(
+            "refund {refund_id} does not exist"
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn adapter(state: &AppState, refund: &RefundRecord) -> Result<Box<dyn Gateway>, JobError> {
+    gateways::for_name(&refund.gateway, state.clock.clone()).ok_or_else(|| {
+        JobError::Permanent(anyhow::anyhow!(
+            "refund {}: Reso has no adapter for gateway '{}'",
+            refund.id,
+            refund.gateway
+        ))
+    })
+}
+
+async fn follow(
+    state: &AppState,
+    gateway: &dyn Gateway,
+    refund_id: i64,
+    answer: GatewayAnswer,
+    polls: u32,
+) -> JobResult {
+    let outcome = match answer {
+        GatewayAnswer::Pending { gateway_refund_id } => {
+            let payload = json!({ "refund_id": refund_id, "gateway_refund_id": gateway_refund_id, "polls": polls.saturating_add(1) });
+            let run_at = state.now() + gateway.poll_after_ms(polls);
+            return Ok(Done {
+                follow_ups: vec![FollowUp {
+                    kind: "gateway_poll",
+                    payload,
+                    run_at,
+                }],
+            });
+        }
+        GatewayAnswer::Succeeded { gateway_refund_id } => Ok(gateway_refund_id),
+        GatewayAnswer::Failed { reason } => Err(reason),
+    };
+    // `settle` changes a refund only while it is pending: settling twice is harmless.
+    crate::app::refunds::settle(state, refund_id, outcome).await?;
+    Ok(Done::default())
+}

@@ -1,0 +1,226 @@
+//! Staff sessions: the `reso_session` cookie, the `Staff` extractor that
+//! loads the signed-in user and their merchant, and `StaffForm`, which also
+//! checks the form's CSRF token before anything else reads the form.
+
+use super::Nav;
+use crate::app::{self, Actor, AppError};
+use crate::store::auth::StaffUser;
+use crate::store::merchants::Merchant;
+use crate::web::shared::PageError;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::{CookieJar, Form};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+pub const SESSION_COOKIE: &str = "reso_session";
+/// Same lifetime as the session row (`app::auth`), so the cookie dies with it.
+const SESSION_HOURS: i64 = 12;
+/// Settings forms with many rules are the largest; photos never come here.
+const FORM_LIMIT: usize = 256 * 1024;
+
+/// The cookie that carries a new session.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(state.config.secure_cookies)
+        .max_age(time::Duration::hours(SESSION_HOURS))
+        .build()
+}
+
+/// The same cookie, expired, to sign out.
+pub fn expired_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, "")).path("/").build()
+}
+
+/// A signed-in staff user with their merchant and the session's CSRF token.
+pub struct Staff {
+    pub user: StaffUser,
+    pub merchant: Merchant,
+    pub csrf: String,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff {
+            id: self.user.id,
+            email: self.user.email.clone(),
+        }
+    }
+
+    pub fn nav(&self) -> Nav {
+        Nav {
+            merchant: self.merchant.name.clone(),
+            user: self.user.email.clone(),
+            role: self.user.role.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.role == "admin"
+    }
+
+    /// Settings are for admins; agents work the queue.
+    pub fn require_admin(&self) -> Result<(), PageError> {
+        if self.is_admin() {
+            return Ok(());
+        }
+        Err(PageError::from(AppError::Forbidden(
+            "only an admin of this shop can change its settings".into(),
+        )))
+    }
+}
+
+/// Where to go after signing in: only a path inside the control center, so
+/// the login page cannot be used to send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with("/admin")
+                && !n.starts_with("//")
+                && !n.contains(['\\', '\r', '\n']) =>
+        {
+            n
+        }
+        _ => "/admin/returns",
+    }
+}
+
+fn to_login(parts: &Parts) -> Response {
+    // Bring the user back to the page they asked for; a POST is not replayed.
+    let wanted = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/admin/returns");
+    if parts.method == Method::GET
+        && safe_next(Some(wanted)) == wanted
+        && wanted != "/admin/returns"
+    {
+        let mut url = String::from("/admin/login?next=");
+        url.extend(form_urlencode(wanted));
+        return Redirect::to(&url).into_response();
+    }
+    Redirect::to("/admin/login").into_response()
+}
+
+/// Percent-encodes a query value (unreserved characters stay as they are).
+fn form_urlencode(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.bytes().map(|b| {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            (b as char).to_string()
+        } else {
+            format!("%{b:02X}")
+        }
+    })
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|t| !t.is_empty())
+        else {
+            return Err(to_login(parts));
+        };
+        let (user, csrf) = match app::auth::session(state, &token).await {
+            Ok(found) => found,
+            Err(AppError::Unauthorized) => return Err(to_login(parts)),
+            Err(e) => return Err(PageError::from(e).into_response()),
+        };
+        let merchant = app::merchants::by_id(state, user.merchant_id)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?;
+        Ok(Staff {
+            user,
+            merchant,
+            csrf,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A staff form post: the user, and the form once its CSRF token matched
+/// the session's. A missing or wrong token is a 403 and nothing runs.
+pub struct StaffForm<T> {
+    pub staff: Staff,
+    pub form: T,
+}
+
+/// Deserializes a form body, as `axum_extra`'s `Form` does (repeated keys
+/// become `Vec`s).
+async fn parse<T: DeserializeOwned>(
+    content_type: Option<&header::HeaderValue>,
+    bytes: &axum::body::Bytes,
+) -> Result<T, Response> {
+    let mut req = Request::builder().method(Method::POST);
+    if let Some(ct) = content_type {
+        req = req.header(header::CONTENT_TYPE, ct);
+    }
+    let req = req
+        .body(Body::from(bytes.clone()))
+        .map_err(|e| PageError::from(AppError::Internal(e.into())).into_response())?;
+    match Form::<T>::from_request(req, &()).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) => {
+            let status = rejection.status();
+            Err(
+                PageError::new(status, "This form could not be read", rejection.body_text())
+                    .into_response(),
+            )
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+            PageError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "This form is too large",
+                "Send fewer or shorter entries.",
+            )
+            .into_response()
+        })?;
+        let content_type = parts.headers.get(header::CONTENT_TYPE);
+        let sent: CsrfField = parse(content_type, &bytes).await?;
+        if sent.csrf.is_empty() || !app::auth::same_token(&staff.csrf, &sent.csrf) {
+            return Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "The page was open too long or came from elsewhere. Go back, reload the page and try again.",
+            )
+            .into_response());
+        }
+        let form = parse(content_type, &bytes).await?;
+        Ok(StaffForm { staff, form })
+    }
+}
+
+/// A form with nothing but its CSRF token (authorize, mark received, sign out).
+#[derive(Deserialize)]
+pub struct Empty {}
