@@ -50,6 +50,22 @@ pub enum Command {
     /// Import orders from a CSV file (one row per order line).
     #[command(long_about = import::LONG_HELP)]
     ImportOrders(import::ImportArgs),
+    /// Measure buyer return requests through the HTTP API beside the same
+    /// transactions in bare SQL, on fresh SQLite databases; prints a Markdown table.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// A short run (a few seconds) that only checks the benchmark still works.
+    #[arg(long)]
+    pub quick: bool,
+    /// Concurrent clients per level, comma-separated (default 1,32; 1,8 with --quick).
+    #[arg(long, value_delimiter = ',')]
+    pub clients: Vec<usize>,
+    /// Seconds per level (default 10; 1.5 with --quick).
+    #[arg(long)]
+    pub seconds: Option<f64>,
 }
 
 /// Where the data lives: a SQLite file in a folder, or PostgreSQL.
@@ -147,6 +163,7 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Staff(cmd) => admin::staff(cmd).await,
         Command::ApiKey(cmd) => admin::api_key(cmd).await,
         Command::ImportOrders(args) => import::run(args).await,
+        Command::Bench(args) => bench(args).await,
     }
 }
 
@@ -163,6 +180,39 @@ fn init_logging(json: bool, default_level: &str) {
     } else {
         builder.try_init()
     };
+}
+
+async fn bench(args: BenchArgs) -> Result<ExitCode, Failure> {
+    let mut opts = if args.quick {
+        crate::bench::BenchOptions::quick()
+    } else {
+        crate::bench::BenchOptions::full()
+    };
+    if !args.clients.is_empty() {
+        if args.clients.iter().any(|c| !(1..=1024).contains(c)) {
+            return Err(Failure::Usage(
+                "--clients takes numbers from 1 to 1024".into(),
+            ));
+        }
+        opts.clients = args.clients;
+    }
+    if let Some(s) = args.seconds {
+        if !(0.1..=3600.0).contains(&s) {
+            return Err(Failure::Usage(
+                "--seconds must be between 0.1 and 3600".into(),
+            ));
+        }
+        opts.duration = std::time::Duration::from_secs_f64(s);
+    }
+    eprintln!(
+        "Benchmarking {} s per level at {:?} clients over {} orders…",
+        opts.duration.as_secs_f64(),
+        opts.clients,
+        opts.orders
+    );
+    let report = crate::bench::run(&opts).await?;
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn migrate(db: DbArgs) -> Result<ExitCode, Failure> {
