@@ -36,6 +36,8 @@ pub struct Config {
     pub mail_dir: Option<PathBuf>,
     /// Cookies only over HTTPS (off for plain-HTTP local use).
     pub secure_cookies: bool,
+    /// How long the payment simulator keeps a refund pending.
+    pub simulator_settle_ms: i64,
 }
 
 /// Everything a request or a job needs, passed explicitly (no globals).

@@ -86,6 +86,7 @@ async fn open(dir: &Path) -> AppState {
         smtp: None,
         mail_dir: None,
         secure_cookies: false,
+        simulator_settle_ms: reso::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let url = format!("sqlite://{}", dir.join("reso.db").display());
     reso::server::build_state(&url, config, Arc::new(SystemClock))

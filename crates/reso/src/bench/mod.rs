@@ -94,6 +94,7 @@ async fn prepared(
         smtp: None,
         mail_dir: None,
         secure_cookies: false,
+        simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let state = server::build_state(&url, config, Arc::new(SystemClock)).await?;
     let merchant = app::merchants::create(

@@ -235,6 +235,7 @@ pub(crate) async fn admin_state(db: &DbArgs) -> Result<AppState, Failure> {
         smtp: None,
         mail_dir: Some(db.data_dir.join("mail")),
         secure_cookies: false,
+        simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let state = server::build_state(&url, config, Arc::new(SystemClock))
         .await

@@ -112,6 +112,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         smtp,
         mail_dir,
         secure_cookies: args.secure_cookies,
+        simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let state = state(&url, config).await?;
     tracing::info!(database = %redact(&url), mail = %mail_note, %public_url, "Reso is ready");
@@ -122,6 +123,9 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     );
     run_until_stopped(state, listener, stop).await
 }
+
+/// The demo's payment simulator settles refunds after half a minute.
+pub const DEMO_SETTLE_MS: i64 = 30_000;
 
 pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
     if args.fresh && args.data_dir.exists() {
@@ -136,6 +140,8 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         smtp: None,
         mail_dir: Some(mail_dir.clone()),
         secure_cookies: false,
+        // Short enough to watch a refund go from pending to refunded.
+        simulator_settle_ms: DEMO_SETTLE_MS,
     };
     let state = state(&url, config).await?;
     let key_file = args.data_dir.join("demo-api-key.txt");
@@ -227,7 +233,7 @@ fn print_tour(base: &str, link: Option<&str>, api_key: Option<&str>, mail_dir: &
         mail_dir.display()
     ));
     out.push_str(
-        "\nSimulated refunds settle about 5 minutes after they are issued. Stop with Ctrl-C.\n",
+        "\nSimulated refunds settle about 30 seconds after they are issued. Stop with Ctrl-C.\n",
     );
     print!("{out}");
 }

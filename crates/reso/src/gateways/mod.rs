@@ -76,11 +76,15 @@ pub trait Gateway: Send + Sync {
 }
 
 /// The adapter for a payment's gateway name, or `None` when Reso has none.
-pub fn for_name(name: &str, clock: Arc<dyn Clock>) -> Option<Box<dyn Gateway>> {
+pub fn for_name(
+    name: &str,
+    clock: Arc<dyn Clock>,
+    simulator_settle_ms: i64,
+) -> Option<Box<dyn Gateway>> {
     match name {
         "simulator" => Some(Box::new(simulator::Simulator::new(
             clock,
-            simulator::DEFAULT_SETTLE_AFTER_MS,
+            simulator_settle_ms,
         ))),
         "manual" => Some(Box::new(manual::Manual)),
         _ => None,

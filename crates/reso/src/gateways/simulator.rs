@@ -88,6 +88,16 @@ impl Simulator {
 }
 
 impl Gateway for Simulator {
+    /// Asks first when the refund should have settled (at most a minute),
+    /// then backs off like any provider.
+    fn poll_after_ms(&self, polls: u32) -> i64 {
+        if polls == 0 {
+            self.settle_after_ms.clamp(1_000, 60_000)
+        } else {
+            (60_000i64 << polls.min(6)).min(3_600_000)
+        }
+    }
+
     fn refund<'a>(&'a self, request: &'a RefundRequest) -> GatewayFuture<'a> {
         let id = Self::refund_id(request);
         Box::pin(async move { Ok(self.answer(&id)) })

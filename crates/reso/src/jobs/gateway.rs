@@ -91,7 +91,12 @@ async fn pending_refund(
 }
 
 fn adapter(state: &AppState, refund: &RefundRecord) -> Result<Box<dyn Gateway>, JobError> {
-    gateways::for_name(&refund.gateway, state.clock.clone()).ok_or_else(|| {
+    gateways::for_name(
+        &refund.gateway,
+        state.clock.clone(),
+        state.config.simulator_settle_ms,
+    )
+    .ok_or_else(|| {
         JobError::Permanent(anyhow::anyhow!(
             "refund {}: Reso has no adapter for gateway '{}'",
             refund.id,

@@ -61,6 +61,7 @@ impl TestApp {
             }),
             mail_dir: Some(dir.path().join("mail")),
             secure_cookies: false,
+            simulator_settle_ms: reso::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
         };
         let state = reso::server::build_state(&url, config, Arc::new(clock.clone()))
             .await
