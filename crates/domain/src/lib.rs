@@ -5,6 +5,8 @@
 //! decision out. `Cargo.toml` has no async runtime, SQL or HTTP crate, so the
 //! compiler keeps it that way.
 
+pub mod calendar;
+pub mod claim;
 pub mod decision;
 pub mod email;
 pub mod money;
