@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The durations of the protection, per merchant (or operator) settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProtectionTerms {
     /// Protection lasts this many days from the order.
     pub protection_days: u32,

@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod claim;
 pub mod decision;
+pub mod document;
 pub mod email;
 pub mod money;
 pub mod order;

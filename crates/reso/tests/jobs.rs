@@ -688,6 +688,8 @@ fn sample_merchant(name: &str) -> Merchant {
         policy: ReturnPolicy::default(),
         matrix: DecisionMatrix::starter(),
         notifications: NotificationPrefs(BTreeMap::new()),
+        protection: Default::default(),
+        insolvent_at: None,
     }
 }
 

@@ -3,9 +3,11 @@
 
 pub mod auth;
 pub mod buyer;
+pub mod claims;
 pub mod error;
 pub mod events;
 pub mod import;
+pub mod mediators;
 pub mod merchants;
 pub mod orders;
 pub mod refunds;

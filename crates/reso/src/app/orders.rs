@@ -24,6 +24,18 @@ pub async fn upsert(
     input: &NewOrder,
     actor: &Actor,
 ) -> AppResult<Upserted> {
+    upsert_protected(state, merchant, input, None, actor).await
+}
+
+/// Like `upsert`, with buyer protection asked for (or not) at intake; `None`
+/// follows the merchant's "protect every order" setting for new orders.
+pub async fn upsert_protected(
+    state: &AppState,
+    merchant: &Merchant,
+    input: &NewOrder,
+    protected: Option<bool>,
+    actor: &Actor,
+) -> AppResult<Upserted> {
     input.validate()?;
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -66,6 +78,17 @@ pub async fn upsert(
             buyer: None,
         };
         record(&mut tx, merchant, event, now).await?;
+        if protected.unwrap_or(merchant.protection.protect_all_orders) {
+            super::claims::protect_in(
+                &mut tx,
+                merchant,
+                order_id,
+                input.placed_at,
+                &actor.label(),
+                now,
+            )
+            .await?;
+        }
         let order = store::orders::load(&mut tx, merchant.id, order_id).await?;
         tx.commit().await?;
         return Ok(Upserted {
@@ -162,6 +185,17 @@ pub async fn upsert(
             store::orders::upsert_shipment(&mut tx, order_id, s).await?;
             changes.push(format!("shipment {}", s.tracking_number));
         }
+    }
+    if protected == Some(true) {
+        super::claims::protect_in(
+            &mut tx,
+            merchant,
+            order_id,
+            before.placed_at,
+            &actor.label(),
+            now,
+        )
+        .await?;
     }
     if !changes.is_empty() {
         let event = EventInput {

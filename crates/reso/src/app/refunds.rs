@@ -158,6 +158,41 @@ async fn issue(
     Ok(ids)
 }
 
+/// A refund decided outside a return (a claim answer, a mediator's
+/// decision), inside the caller's transaction with the order locked.
+pub(crate) async fn refund_in(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    order_id: i64,
+    amount: Money,
+    reason: &str,
+    actor: &Actor,
+    now: i64,
+) -> AppResult<Vec<i64>> {
+    let order = store::orders::load(tx, merchant.id, order_id)
+        .await
+        .or_not_found("order")?;
+    // Through the gateway where Reso has an adapter; otherwise recorded as
+    // paid by the shop itself, so the claim's answer never waits for one.
+    let method = if order
+        .payments
+        .iter()
+        .all(|p| GATEWAYS.contains(&p.gateway.as_str()))
+    {
+        Method::OriginalPayment
+    } else {
+        Method::Manual
+    };
+    let i = Issue {
+        order_id,
+        return_id: None,
+        amount,
+        method,
+        reason,
+    };
+    issue(tx, merchant, i, actor, now).await
+}
+
 /// Refunds a return (inspected, or one whose goods the buyer keeps).
 pub(crate) async fn refund_return_in(
     tx: &mut Tx,

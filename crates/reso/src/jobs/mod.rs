@@ -87,10 +87,18 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (60_000i64 << doublings).min(6 * 3_600_000)
 }
 
-/// Runs every job that is due now (by `state.clock`), including those that
-/// running them makes due; returns how many ran.
+/// Deadlines fired per transaction.
+const DEADLINE_BATCH: i64 = 500;
+
+/// Fires the deadlines due now, then runs every job that is due now (by
+/// `state.clock`), including those that running them makes due; returns how
+/// many deadlines changed something plus how many jobs ran.
 pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
-    let mut ran = 0;
+    // Deadlines first: what they decide (an escalation, a closed claim) is
+    // mailed by the jobs they write, in this same pass.
+    let mut ran = crate::app::claims::fire_due(state, DEADLINE_BATCH)
+        .await
+        .map_err(|e| anyhow::anyhow!("firing deadlines: {e}"))?;
     while ran < MAX_PER_CALL {
         let jobs = {
             let mut tx = state.db.begin().await?;

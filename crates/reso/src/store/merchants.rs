@@ -1,6 +1,7 @@
 //! Merchants: their contact details, policy, decision matrix and preferences.
 
 use super::{conflict_on_unique, StoreError, StoreResult};
+use reso_domain::claim::ProtectionTerms;
 use reso_domain::{Currency, DecisionMatrix, ReturnPolicy};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -36,6 +37,10 @@ pub struct Merchant {
     pub policy: ReturnPolicy,
     pub matrix: DecisionMatrix,
     pub notifications: NotificationPrefs,
+    /// Buyer-protection durations and calendar.
+    pub protection: ProtectionTerms,
+    /// Set by a mediator: the guarantee pays this merchant's claims.
+    pub insolvent_at: Option<i64>,
 }
 
 pub struct NewMerchant {
@@ -48,7 +53,8 @@ pub struct NewMerchant {
 }
 
 const COLUMNS: &str = "id, slug, name, support_email, support_phone, support_hours, support_url, \
-     return_address, default_locale, currency, policy, decision_matrix, notifications";
+     return_address, default_locale, currency, policy, decision_matrix, notifications, \
+     protection_terms, insolvent_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Merchant> {
     let json = |col: &str| -> StoreResult<String> { Ok(row.try_get::<String, _>(col)?) };
@@ -70,6 +76,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Merchant> {
         policy: serde_json::from_str(&json("policy")?).map_err(corrupt)?,
         matrix: serde_json::from_str(&json("decision_matrix")?).map_err(corrupt)?,
         notifications: serde_json::from_str(&json("notifications")?).map_err(corrupt)?,
+        protection: serde_json::from_str(&json("protection_terms")?).map_err(corrupt)?,
+        insolvent_at: row.try_get("insolvent_at")?,
     })
 }
 
@@ -200,4 +208,34 @@ pub async fn setting_or_insert(
             .fetch_one(conn)
             .await?,
     )
+}
+
+pub async fn update_protection(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    terms: &ProtectionTerms,
+) -> StoreResult<()> {
+    let json = serde_json::to_string(terms).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE merchants SET protection_terms = $1 WHERE id = $2")
+        .bind(json)
+        .bind(merchant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks a merchant insolvent; false when it already was.
+pub async fn mark_insolvent(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    now: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE merchants SET insolvent_at = $1 WHERE id = $2 AND insolvent_at IS NULL",
+    )
+    .bind(now)
+    .bind(merchant_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -2,8 +2,11 @@
 //! of queries that both accept. Only the connection set-up differs.
 
 pub mod auth;
+pub mod claims;
+pub mod deadlines;
 pub mod events;
 pub mod jobs;
+pub mod mediators;
 pub mod merchants;
 pub mod orders;
 pub mod refunds;

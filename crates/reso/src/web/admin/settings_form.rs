@@ -537,6 +537,8 @@ mod tests {
             policy: s.policy.clone(),
             matrix: s.matrix.clone(),
             notifications: s.notifications.clone(),
+            protection: Default::default(),
+            insolvent_at: None,
         };
         let again = SettingsForm::from_merchant(&m).to_settings(eur()).unwrap();
         assert_eq!(again.policy, s.policy);

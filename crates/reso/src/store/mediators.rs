@@ -1,0 +1,94 @@
+//! The operator's mediators and their sessions.
+
+use super::{conflict_on_unique, StoreError, StoreResult};
+use sqlx::{AnyConnection, Row};
+
+#[derive(Debug, Clone)]
+pub struct Mediator {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Mediator> {
+    Ok(Mediator {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        password_hash: r.try_get("password_hash")?,
+    })
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<i64> {
+    conflict_on_unique(
+        sqlx::query_scalar("INSERT INTO mediators (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(email)
+            .bind(name)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(conn)
+            .await,
+        "a mediator with this e-mail already exists",
+    )
+}
+
+pub async fn by_email(conn: &mut AnyConnection, email: &str) -> StoreResult<Mediator> {
+    let row = sqlx::query("SELECT id, email, name, password_hash FROM mediators WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    mediator_id: i64,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO mediator_sessions (token_hash, mediator_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(mediator_id)
+        .bind(csrf)
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The mediator of a live session, with its CSRF token.
+pub async fn session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<(Mediator, String)> {
+    let row = sqlx::query(
+        "SELECT m.id, m.email, m.name, m.password_hash, s.csrf_token FROM mediator_sessions s \
+         JOIN mediators m ON m.id = s.mediator_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((from_row(&row)?, row.try_get("csrf_token")?))
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM mediator_sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
