@@ -37,8 +37,14 @@ pub async fn build_state(
 }
 
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The application's routes plus `extra` (the dev clock's, when enabled).
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(extra)
         .merge(api::router())
         .merge(web::router())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -77,8 +83,18 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_on_with(state, listener, stop, Router::new()).await
+}
+
+/// Like `serve_on`, with `extra` routes (see `router_with`).
+pub async fn serve_on_with(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    extra: Router<AppState>,
+) -> anyhow::Result<()> {
     let worker = tokio::spawn(jobs::run_forever(state.clone()));
-    axum::serve(listener, router(state))
+    axum::serve(listener, router_with(state, extra))
         .with_graceful_shutdown(stop)
         .await?;
     worker.abort();

@@ -543,7 +543,7 @@ async fn the_demo_serves_shops_with_returns_in_every_status() {
         .map(|s| s.code().to_string())
         .collect();
     assert_eq!(statuses, all, "every return status is in the demo");
-    assert!((18..=30).contains(&order_count), "{order_count} orders");
+    assert!((30..=45).contains(&order_count), "{order_count} orders");
     let acme = &shops[0];
     let showcase = reso::app::orders::by_number(&state, acme.id, "1013")
         .await

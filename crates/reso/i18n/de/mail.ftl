@@ -100,3 +100,88 @@ mail-staff-subject-other = Bestellung { $order }: { $kind }
 mail-staff-intro-other = Reso hat „{ $kind }“ für die Bestellung { $order } erfasst.
 mail-staff-action = Im Kontrollzentrum öffnen
 mail-staff-footer = Sie erhalten diese E-Mail, weil diese Adresse in den Benachrichtigungseinstellungen von { $shop } in Reso eingetragen ist.
+
+## Käuferschutz. Variablen: $deadline (Datum und Uhrzeit), $ends (Ende des
+## Schutzes), $rdays (Tage für die Reaktion), $message.
+mail-claim-action-order = Meine Bestellung öffnen
+mail-fact-protection-until = Geschützt bis
+mail-fact-claim-kind = Reklamation
+mail-fact-answer-by = Antwort fällig bis
+mail-fact-react-by = Bitte antworten bis
+mail-fact-buyer-text = Beschreibung des Käufers
+mail-fact-message = Nachricht
+mail-fact-send-by = Senden bis
+mail-claim-kind-not-received = Bestellung nicht erhalten
+mail-claim-kind-refund-not-received = Erstattung nach einer Rücksendung nicht erhalten
+mail-claim-kind-other-problem = Ein anderes Problem
+mail-claim-escalation-merchant-silent = Grund: { $shop } hat nicht innerhalb der Frist geantwortet.
+mail-claim-escalation-buyer-not-received = Grund: Die Erstattung wurde als nicht erhalten gemeldet.
+mail-claim-escalation-buyer-disagrees = Grund: Die Antwort von { $shop } wurde nicht akzeptiert.
+mail-claim-escalation-merchant-insolvent = Grund: { $shop } wurde für zahlungsunfähig erklärt; Erstattungen können aus der Garantie des Käuferschutzes gezahlt werden.
+mail-claim-escalation-other-problem = Grund: Das gemeldete Problem geht direkt an das Schlichtungsteam.
+mail-claim-escalation-documents-missed = Grund: Die vom Schlichtungsteam angeforderten Unterlagen wurden nicht rechtzeitig gesendet.
+mail-claim-decided-none = Das Schlichtungsteam hat entschieden, dass keine Erstattung fällig ist.
+mail-claim-decided-merchant = Das Schlichtungsteam hat eine Erstattung von { $amount } entschieden, die { $shop } auf das ursprüngliche Zahlungsmittel zahlt.
+mail-claim-decided-guarantee = Das Schlichtungsteam hat eine Erstattung von { $amount } entschieden, die aus der Garantie des Käuferschutzes gezahlt wird.
+
+## protection.reminder (Tag 23)
+mail-protection-reminder-subject = Ist mit Ihrer Bestellung { $order } alles gut gegangen?
+mail-protection-reminder-intro = Ihre Bestellung { $order } bei { $shop } ist bis { $ends } durch den Käuferschutz abgesichert.
+mail-protection-reminder-fine = Wenn alles gut gegangen ist, müssen Sie nichts tun. Sie können es uns auch auf der Seite Ihrer Bestellung mitteilen; damit endet der Schutz.
+mail-protection-reminder-problem = Wenn etwas schiefgegangen ist (die Bestellung ist nicht angekommen, die Erstattung nach einer Rücksendung hat Sie nicht erreicht, oder ein anderes Problem), öffnen Sie die Seite Ihrer Bestellung und melden Sie es, bevor der Schutz endet.
+
+## claim.opened
+mail-claim-opened-subject = Wir haben Ihre Reklamation zur Bestellung { $order } erhalten
+mail-claim-opened-intro = Ihre Reklamation zur Bestellung { $order } bei { $shop } wurde erfasst.
+mail-claim-opened-next = { $shop } hat bis { $deadline } Zeit zu antworten. Ohne rechtzeitige Antwort geht die Reklamation automatisch an das Schlichtungsteam.
+mail-claim-opened-mediation = Sie geht direkt an das Schlichtungsteam, das sie prüft und Ihnen schreibt.
+
+## claim.answered
+mail-claim-answered-subject = { $shop } hat auf Ihre Reklamation zur Bestellung { $order } geantwortet
+mail-claim-answered-yes = { $shop } hat { $amount } erstattet.
+mail-claim-answered-yes-after-return = { $shop } erstattet { $amount }, sobald die Ware zurück ist.
+mail-claim-answered-no = { $shop } hat entschieden, diese Bestellung nicht zu erstatten.
+mail-claim-answered-message = Nachricht von { $shop }: „{ $message }“
+mail-claim-react-full-refund = Bitte teilen Sie uns innerhalb von { $rdays } Tagen auf der Seite Ihrer Bestellung mit, ob Sie die Erstattung erhalten haben.
+mail-claim-react-partial-refund = Bitte teilen Sie uns innerhalb von { $rdays } Tagen auf der Seite Ihrer Bestellung mit, ob Sie die Erstattung erhalten haben oder mit dem Betrag nicht einverstanden sind.
+mail-claim-react-no-refund = Bitte teilen Sie uns innerhalb von { $rdays } Tagen auf der Seite Ihrer Bestellung mit, ob Sie diese Antwort annehmen oder nicht einverstanden sind.
+mail-claim-answered-silence = Wenn wir bis { $deadline } nichts von Ihnen hören, wird die Reklamation gemäß der Antwort von { $shop } geschlossen.
+
+## claim.escalated
+mail-claim-escalated-subject = Ihre Reklamation zur Bestellung { $order } ist beim Schlichtungsteam
+mail-claim-escalated-next = Das Schlichtungsteam prüft, was Sie und { $shop } gesendet haben, und entscheidet. Wir schreiben Ihnen per E-Mail.
+
+## claim.decided
+mail-claim-decided-subject = Entscheidung über Ihre Reklamation zur Bestellung { $order }
+mail-claim-decided-message = Die Begründung des Schlichtungsteams: „{ $message }“
+
+## claim.closed
+mail-claim-closed-subject = Ihre Reklamation zur Bestellung { $order } ist abgeschlossen
+mail-claim-closed-received = Vielen Dank für Ihre Bestätigung, dass Sie die Erstattung erhalten haben.
+mail-claim-closed-concluded = Vielen Dank: Sie haben die Antwort von { $shop } angenommen.
+mail-claim-closed-silence = Wir haben innerhalb von { $rdays } Tagen nach der Antwort von { $shop } nichts von Ihnen gehört; die Reklamation wurde daher gemäß der Antwort von { $shop } geschlossen.
+mail-claim-closed-final = Ihre Reklamation ist nun abgeschlossen.
+
+## staff.notification zu Reklamationen
+mail-staff-subject-claim-opened = Neue Käuferschutz-Reklamation zur Bestellung { $order }
+mail-staff-intro-claim-opened = Ein Käufer hat eine Reklamation zur Bestellung { $order } eröffnet. Bitte antworten Sie bis { $deadline }: ohne Antwort geht die Reklamation an das Schlichtungsteam.
+mail-staff-intro-claim-opened-mediation = Ein Käufer hat ein Problem mit der Bestellung { $order } gemeldet. Es ist direkt an das Schlichtungsteam gegangen, das Sie um Unterlagen bitten kann.
+mail-staff-subject-claim-escalated = Die Reklamation zur Bestellung { $order } ist beim Schlichtungsteam
+mail-staff-intro-claim-escalated = Die Reklamation zur Bestellung { $order } liegt jetzt beim Schlichtungsteam.
+mail-staff-subject-claim-documents-requested = Unterlagen für die Reklamation zur Bestellung { $order } benötigt
+mail-staff-intro-claim-documents-requested = Das Schlichtungsteam bittet Sie um Unterlagen zur Reklamation für die Bestellung { $order }. Bitte senden Sie sie bis { $deadline } über die Seite der Reklamation; danach entscheidet das Team mit dem, was vorliegt.
+mail-staff-subject-claim-decided = Schlichtungsentscheidung zur Reklamation für die Bestellung { $order }
+mail-staff-intro-claim-decided = Das Schlichtungsteam hat über die Reklamation zur Bestellung { $order } entschieden.
+mail-staff-subject-claim-closed = Die Reklamation zur Bestellung { $order } ist abgeschlossen
+mail-staff-intro-claim-closed = Die Reklamation zur Bestellung { $order } ist abgeschlossen.
+mail-staff-action-claim = Reklamation öffnen
+
+## message.posted
+mail-message-posted-subject = Neue Nachricht zu Ihrer Bestellung { $order }
+mail-message-posted-from-shop = { $shop } hat Ihnen zu Ihrer Bestellung { $order } geschrieben:
+mail-message-posted-from-mediator = Das Schlichtungsteam hat Ihnen zu Ihrer Bestellung { $order } geschrieben:
+mail-message-posted-body = „{ $message }“
+mail-message-posted-reply = Um zu antworten, öffnen Sie die Seite Ihrer Bestellung.
+mail-staff-subject-message-posted = Neue Nachricht zur Bestellung { $order }
+mail-staff-intro-message-posted-buyer = Der Käufer hat zur Bestellung { $order } geschrieben:
+mail-staff-intro-message-posted-mediator = Das Schlichtungsteam hat zur Bestellung { $order } geschrieben:

@@ -100,3 +100,88 @@ mail-staff-subject-other = Order { $order }: { $kind }
 mail-staff-intro-other = Reso recorded “{ $kind }” for order { $order }.
 mail-staff-action = Open in the control center
 mail-staff-footer = You are receiving this e-mail because this address is set to be notified in { $shop }'s notification settings in Reso.
+
+## Buyer protection. Variables: $deadline (date and time), $ends (end of the
+## protection), $rdays (days the buyer has to react), $message.
+mail-claim-action-order = Open my order
+mail-fact-protection-until = Protected until
+mail-fact-claim-kind = Claim
+mail-fact-answer-by = Answer due by
+mail-fact-react-by = Please reply by
+mail-fact-buyer-text = Buyer's description
+mail-fact-message = Message
+mail-fact-send-by = Send by
+mail-claim-kind-not-received = Order not received
+mail-claim-kind-refund-not-received = Refund not received after a return
+mail-claim-kind-other-problem = Another problem
+mail-claim-escalation-merchant-silent = Reason: { $shop } did not answer within the deadline.
+mail-claim-escalation-buyer-not-received = Reason: the refund was reported as not received.
+mail-claim-escalation-buyer-disagrees = Reason: the answer of { $shop } was not accepted.
+mail-claim-escalation-merchant-insolvent = Reason: { $shop } has been declared insolvent; refunds can be paid from the buyer-protection guarantee.
+mail-claim-escalation-other-problem = Reason: the problem reported goes straight to the mediation team.
+mail-claim-escalation-documents-missed = Reason: the documents the mediation team asked for were not sent in time.
+mail-claim-decided-none = The mediation team has decided that no refund is due.
+mail-claim-decided-merchant = The mediation team has decided on a refund of { $amount }, paid by { $shop } to the original payment method.
+mail-claim-decided-guarantee = The mediation team has decided on a refund of { $amount }, paid from the buyer-protection guarantee.
+
+## protection.reminder (day 23)
+mail-protection-reminder-subject = Did everything go well with your order { $order }?
+mail-protection-reminder-intro = Your order { $order } at { $shop } is covered by buyer protection until { $ends }.
+mail-protection-reminder-fine = If everything went well, there is nothing to do. You can also tell us so on your order page, which ends the protection.
+mail-protection-reminder-problem = If something went wrong (the order did not arrive, a refund after a return did not reach you, or another problem), open your order page and tell us before the protection ends.
+
+## claim.opened
+mail-claim-opened-subject = We have received your claim about order { $order }
+mail-claim-opened-intro = Your claim about order { $order } at { $shop } has been recorded.
+mail-claim-opened-next = { $shop } has until { $deadline } to answer. If it does not answer in time, the claim goes to the mediation team automatically.
+mail-claim-opened-mediation = It goes straight to the mediation team, who will look at it and write to you.
+
+## claim.answered
+mail-claim-answered-subject = { $shop } has answered your claim about order { $order }
+mail-claim-answered-yes = { $shop } has refunded { $amount }.
+mail-claim-answered-yes-after-return = { $shop } will refund { $amount } once the goods are back.
+mail-claim-answered-no = { $shop } has decided not to refund this order.
+mail-claim-answered-message = Message from { $shop }: “{ $message }”
+mail-claim-react-full-refund = Please tell us on your order page within { $rdays } days whether you received the refund.
+mail-claim-react-partial-refund = Please tell us on your order page within { $rdays } days whether you received the refund, or whether you do not agree with the amount.
+mail-claim-react-no-refund = Please tell us on your order page within { $rdays } days whether you accept this answer or do not agree with it.
+mail-claim-answered-silence = If we do not hear from you by { $deadline }, the claim is closed as { $shop } answered it.
+
+## claim.escalated
+mail-claim-escalated-subject = Your claim about order { $order } has gone to the mediation team
+mail-claim-escalated-next = The mediation team will review what you and { $shop } have sent and decide. We will write to you by e-mail.
+
+## claim.decided
+mail-claim-decided-subject = Decision on your claim about order { $order }
+mail-claim-decided-message = The mediation team's explanation: “{ $message }”
+
+## claim.closed
+mail-claim-closed-subject = Your claim about order { $order } is closed
+mail-claim-closed-received = Thank you for confirming that you received the refund.
+mail-claim-closed-concluded = Thank you: you accepted the answer of { $shop }.
+mail-claim-closed-silence = We did not hear from you within { $rdays } days of the answer of { $shop }, so the claim has been closed as { $shop } answered it.
+mail-claim-closed-final = Your claim is now closed.
+
+## staff.notification about claims
+mail-staff-subject-claim-opened = New buyer-protection claim for order { $order }
+mail-staff-intro-claim-opened = A buyer has opened a claim about order { $order }. Please answer by { $deadline }: without an answer, the claim goes to the mediation team.
+mail-staff-intro-claim-opened-mediation = A buyer has reported a problem with order { $order }. It has gone straight to the mediation team, who may ask you for documents.
+mail-staff-subject-claim-escalated = The claim about order { $order } has gone to the mediation team
+mail-staff-intro-claim-escalated = The claim about order { $order } is now with the mediation team.
+mail-staff-subject-claim-documents-requested = Documents needed for the claim about order { $order }
+mail-staff-intro-claim-documents-requested = The mediation team asks you for documents about the claim on order { $order }. Please send them from the claim page by { $deadline }; after that, the team decides on what it has.
+mail-staff-subject-claim-decided = Mediation decision on the claim about order { $order }
+mail-staff-intro-claim-decided = The mediation team has decided the claim about order { $order }.
+mail-staff-subject-claim-closed = The claim about order { $order } is closed
+mail-staff-intro-claim-closed = The claim about order { $order } is closed.
+mail-staff-action-claim = Open the claim
+
+## message.posted
+mail-message-posted-subject = New message about your order { $order }
+mail-message-posted-from-shop = { $shop } has written to you about your order { $order }:
+mail-message-posted-from-mediator = The mediation team has written to you about your order { $order }:
+mail-message-posted-body = “{ $message }”
+mail-message-posted-reply = To answer, open your order page.
+mail-staff-subject-message-posted = New message about order { $order }
+mail-staff-intro-message-posted-buyer = The buyer has written about order { $order }:
+mail-staff-intro-message-posted-mediator = The mediation team has written about order { $order }:

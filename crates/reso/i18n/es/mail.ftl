@@ -100,3 +100,88 @@ mail-staff-subject-other = Pedido { $order }: { $kind }
 mail-staff-intro-other = Reso ha registrado «{ $kind }» para el pedido { $order }.
 mail-staff-action = Abrir en el centro de control
 mail-staff-footer = Recibes este correo porque esta dirección figura en la configuración de notificaciones de { $shop } en Reso.
+
+## Protección del comprador. Variables: $deadline (fecha y hora), $ends (fin de
+## la protección), $rdays (días para responder), $message.
+mail-claim-action-order = Abrir mi pedido
+mail-fact-protection-until = Protegido hasta
+mail-fact-claim-kind = Reclamación
+mail-fact-answer-by = Respuesta antes del
+mail-fact-react-by = Responde antes del
+mail-fact-buyer-text = Descripción del comprador
+mail-fact-message = Mensaje
+mail-fact-send-by = Enviar antes del
+mail-claim-kind-not-received = Pedido no recibido
+mail-claim-kind-refund-not-received = Reembolso no recibido tras una devolución
+mail-claim-kind-other-problem = Otro problema
+mail-claim-escalation-merchant-silent = Motivo: { $shop } no respondió dentro del plazo.
+mail-claim-escalation-buyer-not-received = Motivo: se indicó que el reembolso no se ha recibido.
+mail-claim-escalation-buyer-disagrees = Motivo: no se aceptó la respuesta de { $shop }.
+mail-claim-escalation-merchant-insolvent = Motivo: { $shop } ha sido declarada insolvente; los reembolsos pueden pagarse con la garantía de la protección del comprador.
+mail-claim-escalation-other-problem = Motivo: el problema indicado pasa directamente al equipo de mediación.
+mail-claim-escalation-documents-missed = Motivo: los documentos que pidió el equipo de mediación no se enviaron a tiempo.
+mail-claim-decided-none = El equipo de mediación ha decidido que no corresponde ningún reembolso.
+mail-claim-decided-merchant = El equipo de mediación ha decidido un reembolso de { $amount }, pagado por { $shop } al método de pago original.
+mail-claim-decided-guarantee = El equipo de mediación ha decidido un reembolso de { $amount }, pagado con la garantía de la protección del comprador.
+
+## protection.reminder (día 23)
+mail-protection-reminder-subject = ¿Ha ido todo bien con tu pedido { $order }?
+mail-protection-reminder-intro = Tu pedido { $order } en { $shop } está cubierto por la protección del comprador hasta el { $ends }.
+mail-protection-reminder-fine = Si todo ha ido bien, no tienes que hacer nada. También puedes indicárnoslo en la página de tu pedido, lo que da por terminada la protección.
+mail-protection-reminder-problem = Si algo ha ido mal (el pedido no llegó, no te llegó el reembolso tras una devolución u otro problema), abre la página de tu pedido y cuéntanoslo antes de que termine la protección.
+
+## claim.opened
+mail-claim-opened-subject = Hemos recibido tu reclamación sobre el pedido { $order }
+mail-claim-opened-intro = Tu reclamación sobre el pedido { $order } en { $shop } ha quedado registrada.
+mail-claim-opened-next = { $shop } tiene hasta el { $deadline } para responder. Si no responde a tiempo, la reclamación pasa automáticamente al equipo de mediación.
+mail-claim-opened-mediation = Pasa directamente al equipo de mediación, que la revisará y te escribirá.
+
+## claim.answered
+mail-claim-answered-subject = { $shop } ha respondido a tu reclamación sobre el pedido { $order }
+mail-claim-answered-yes = { $shop } ha reembolsado { $amount }.
+mail-claim-answered-yes-after-return = { $shop } reembolsará { $amount } cuando reciba la mercancía de vuelta.
+mail-claim-answered-no = { $shop } ha decidido no reembolsar este pedido.
+mail-claim-answered-message = Mensaje de { $shop }: «{ $message }»
+mail-claim-react-full-refund = Indícanos en la página de tu pedido, en un plazo de { $rdays } días, si has recibido el reembolso.
+mail-claim-react-partial-refund = Indícanos en la página de tu pedido, en un plazo de { $rdays } días, si has recibido el reembolso o si no estás de acuerdo con el importe.
+mail-claim-react-no-refund = Indícanos en la página de tu pedido, en un plazo de { $rdays } días, si aceptas esta respuesta o no estás de acuerdo.
+mail-claim-answered-silence = Si no sabemos nada de ti antes del { $deadline }, la reclamación se cierra según la respuesta de { $shop }.
+
+## claim.escalated
+mail-claim-escalated-subject = Tu reclamación sobre el pedido { $order } ha pasado al equipo de mediación
+mail-claim-escalated-next = El equipo de mediación revisará lo que habéis enviado tú y { $shop } y decidirá. Te escribiremos por correo electrónico.
+
+## claim.decided
+mail-claim-decided-subject = Decisión sobre tu reclamación del pedido { $order }
+mail-claim-decided-message = La explicación del equipo de mediación: «{ $message }»
+
+## claim.closed
+mail-claim-closed-subject = Tu reclamación sobre el pedido { $order } está cerrada
+mail-claim-closed-received = Gracias por confirmar que has recibido el reembolso.
+mail-claim-closed-concluded = Gracias: has aceptado la respuesta de { $shop }.
+mail-claim-closed-silence = No hemos sabido nada de ti en los { $rdays } días siguientes a la respuesta de { $shop }, así que la reclamación se ha cerrado según la respuesta de { $shop }.
+mail-claim-closed-final = Tu reclamación queda cerrada.
+
+## staff.notification sobre reclamaciones
+mail-staff-subject-claim-opened = Nueva reclamación de protección del comprador para el pedido { $order }
+mail-staff-intro-claim-opened = Un comprador ha abierto una reclamación sobre el pedido { $order }. Responde antes del { $deadline }: sin respuesta, la reclamación pasa al equipo de mediación.
+mail-staff-intro-claim-opened-mediation = Un comprador ha indicado un problema con el pedido { $order }. Ha pasado directamente al equipo de mediación, que puede pedirte documentos.
+mail-staff-subject-claim-escalated = La reclamación sobre el pedido { $order } ha pasado al equipo de mediación
+mail-staff-intro-claim-escalated = La reclamación sobre el pedido { $order } está ahora en manos del equipo de mediación.
+mail-staff-subject-claim-documents-requested = Se necesitan documentos para la reclamación del pedido { $order }
+mail-staff-intro-claim-documents-requested = El equipo de mediación te pide documentos sobre la reclamación del pedido { $order }. Envíalos desde la página de la reclamación antes del { $deadline }; después, el equipo decide con lo que tenga.
+mail-staff-subject-claim-decided = Decisión de mediación sobre la reclamación del pedido { $order }
+mail-staff-intro-claim-decided = El equipo de mediación ha resuelto la reclamación sobre el pedido { $order }.
+mail-staff-subject-claim-closed = La reclamación sobre el pedido { $order } está cerrada
+mail-staff-intro-claim-closed = La reclamación sobre el pedido { $order } está cerrada.
+mail-staff-action-claim = Abrir la reclamación
+
+## message.posted
+mail-message-posted-subject = Nuevo mensaje sobre tu pedido { $order }
+mail-message-posted-from-shop = { $shop } te ha escrito sobre tu pedido { $order }:
+mail-message-posted-from-mediator = El equipo de mediación te ha escrito sobre tu pedido { $order }:
+mail-message-posted-body = «{ $message }»
+mail-message-posted-reply = Para responder, abre la página de tu pedido.
+mail-staff-subject-message-posted = Nuevo mensaje sobre el pedido { $order }
+mail-staff-intro-message-posted-buyer = El comprador ha escrito sobre el pedido { $order }:
+mail-staff-intro-message-posted-mediator = El equipo de mediación ha escrito sobre el pedido { $order }:

@@ -100,3 +100,88 @@ mail-staff-subject-other = Commande { $order } : { $kind }
 mail-staff-intro-other = Reso a enregistré « { $kind } » pour la commande { $order }.
 mail-staff-action = Ouvrir dans le centre de contrôle
 mail-staff-footer = Vous recevez cet e-mail car cette adresse figure dans les paramètres de notification de { $shop } dans Reso.
+
+## Protection des acheteurs. Variables : $deadline (date et heure), $ends (fin de
+## la protection), $rdays (jours pour réagir), $message.
+mail-claim-action-order = Ouvrir ma commande
+mail-fact-protection-until = Protégée jusqu'au
+mail-fact-claim-kind = Réclamation
+mail-fact-answer-by = Réponse attendue avant le
+mail-fact-react-by = Merci de répondre avant le
+mail-fact-buyer-text = Description de l'acheteur
+mail-fact-message = Message
+mail-fact-send-by = À envoyer avant le
+mail-claim-kind-not-received = Commande non reçue
+mail-claim-kind-refund-not-received = Remboursement non reçu après un retour
+mail-claim-kind-other-problem = Un autre problème
+mail-claim-escalation-merchant-silent = Motif : { $shop } n'a pas répondu dans le délai.
+mail-claim-escalation-buyer-not-received = Motif : le remboursement a été signalé comme non reçu.
+mail-claim-escalation-buyer-disagrees = Motif : la réponse de { $shop } n'a pas été acceptée.
+mail-claim-escalation-merchant-insolvent = Motif : { $shop } a été déclaré insolvable ; les remboursements peuvent être payés par la garantie de la protection des acheteurs.
+mail-claim-escalation-other-problem = Motif : le problème signalé va directement à l'équipe de médiation.
+mail-claim-escalation-documents-missed = Motif : les documents demandés par l'équipe de médiation n'ont pas été envoyés à temps.
+mail-claim-decided-none = L'équipe de médiation a décidé qu'aucun remboursement n'est dû.
+mail-claim-decided-merchant = L'équipe de médiation a décidé d'un remboursement de { $amount }, payé par { $shop } sur le moyen de paiement d'origine.
+mail-claim-decided-guarantee = L'équipe de médiation a décidé d'un remboursement de { $amount }, payé par la garantie de la protection des acheteurs.
+
+## protection.reminder (jour 23)
+mail-protection-reminder-subject = Tout s'est-il bien passé avec votre commande { $order } ?
+mail-protection-reminder-intro = Votre commande { $order } chez { $shop } est couverte par la protection des acheteurs jusqu'au { $ends }.
+mail-protection-reminder-fine = Si tout s'est bien passé, vous n'avez rien à faire. Vous pouvez aussi nous le dire sur la page de votre commande, ce qui met fin à la protection.
+mail-protection-reminder-problem = Si quelque chose s'est mal passé (la commande n'est pas arrivée, le remboursement après un retour ne vous est pas parvenu, ou un autre problème), ouvrez la page de votre commande et signalez-le avant la fin de la protection.
+
+## claim.opened
+mail-claim-opened-subject = Nous avons bien reçu votre réclamation sur la commande { $order }
+mail-claim-opened-intro = Votre réclamation sur la commande { $order } chez { $shop } a été enregistrée.
+mail-claim-opened-next = { $shop } a jusqu'au { $deadline } pour répondre. Sans réponse dans ce délai, la réclamation passe automatiquement à l'équipe de médiation.
+mail-claim-opened-mediation = Elle va directement à l'équipe de médiation, qui l'examinera et vous écrira.
+
+## claim.answered
+mail-claim-answered-subject = { $shop } a répondu à votre réclamation sur la commande { $order }
+mail-claim-answered-yes = { $shop } a remboursé { $amount }.
+mail-claim-answered-yes-after-return = { $shop } remboursera { $amount } dès que la marchandise sera revenue.
+mail-claim-answered-no = { $shop } a décidé de ne pas rembourser cette commande.
+mail-claim-answered-message = Message de { $shop } : « { $message } »
+mail-claim-react-full-refund = Merci d'indiquer sur la page de votre commande, dans les { $rdays } jours, si vous avez reçu le remboursement.
+mail-claim-react-partial-refund = Merci d'indiquer sur la page de votre commande, dans les { $rdays } jours, si vous avez reçu le remboursement, ou si vous n'êtes pas d'accord avec le montant.
+mail-claim-react-no-refund = Merci d'indiquer sur la page de votre commande, dans les { $rdays } jours, si vous acceptez cette réponse ou si vous la contestez.
+mail-claim-answered-silence = Sans nouvelles de votre part avant le { $deadline }, la réclamation est close selon la réponse de { $shop }.
+
+## claim.escalated
+mail-claim-escalated-subject = Votre réclamation sur la commande { $order } est passée à l'équipe de médiation
+mail-claim-escalated-next = L'équipe de médiation examinera ce que vous et { $shop } avez envoyé, puis décidera. Nous vous écrirons par e-mail.
+
+## claim.decided
+mail-claim-decided-subject = Décision sur votre réclamation pour la commande { $order }
+mail-claim-decided-message = L'explication de l'équipe de médiation : « { $message } »
+
+## claim.closed
+mail-claim-closed-subject = Votre réclamation sur la commande { $order } est close
+mail-claim-closed-received = Merci d'avoir confirmé la réception du remboursement.
+mail-claim-closed-concluded = Merci : vous avez accepté la réponse de { $shop }.
+mail-claim-closed-silence = Nous n'avons pas eu de nouvelles de votre part dans les { $rdays } jours suivant la réponse de { $shop } : la réclamation a donc été close selon la réponse de { $shop }.
+mail-claim-closed-final = Votre réclamation est maintenant close.
+
+## staff.notification sur les réclamations
+mail-staff-subject-claim-opened = Nouvelle réclamation de protection des acheteurs pour la commande { $order }
+mail-staff-intro-claim-opened = Un acheteur a ouvert une réclamation sur la commande { $order }. Merci de répondre avant le { $deadline } : sans réponse, la réclamation passe à l'équipe de médiation.
+mail-staff-intro-claim-opened-mediation = Un acheteur a signalé un problème avec la commande { $order }. Il est passé directement à l'équipe de médiation, qui pourra vous demander des documents.
+mail-staff-subject-claim-escalated = La réclamation sur la commande { $order } est passée à l'équipe de médiation
+mail-staff-intro-claim-escalated = La réclamation sur la commande { $order } est maintenant entre les mains de l'équipe de médiation.
+mail-staff-subject-claim-documents-requested = Documents demandés pour la réclamation sur la commande { $order }
+mail-staff-intro-claim-documents-requested = L'équipe de médiation vous demande des documents sur la réclamation concernant la commande { $order }. Merci de les envoyer depuis la page de la réclamation avant le { $deadline } ; ensuite, l'équipe décide avec ce qu'elle a.
+mail-staff-subject-claim-decided = Décision de médiation sur la réclamation pour la commande { $order }
+mail-staff-intro-claim-decided = L'équipe de médiation a tranché la réclamation sur la commande { $order }.
+mail-staff-subject-claim-closed = La réclamation sur la commande { $order } est close
+mail-staff-intro-claim-closed = La réclamation sur la commande { $order } est close.
+mail-staff-action-claim = Ouvrir la réclamation
+
+## message.posted
+mail-message-posted-subject = Nouveau message sur votre commande { $order }
+mail-message-posted-from-shop = { $shop } vous a écrit au sujet de votre commande { $order } :
+mail-message-posted-from-mediator = L'équipe de médiation vous a écrit au sujet de votre commande { $order } :
+mail-message-posted-body = « { $message } »
+mail-message-posted-reply = Pour répondre, ouvrez la page de votre commande.
+mail-staff-subject-message-posted = Nouveau message sur la commande { $order }
+mail-staff-intro-message-posted-buyer = L'acheteur a écrit au sujet de la commande { $order } :
+mail-staff-intro-message-posted-mediator = L'équipe de médiation a écrit au sujet de la commande { $order } :

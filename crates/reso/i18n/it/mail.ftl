@@ -100,3 +100,88 @@ mail-staff-subject-other = Ordine { $order }: { $kind }
 mail-staff-intro-other = È stato registrato l'evento «{ $kind }» per l'ordine { $order }.
 mail-staff-action = Apri nel pannello di controllo
 mail-staff-footer = Ricevi questa e-mail perché questo indirizzo è tra quelli da avvisare nelle impostazioni di notifica di { $shop } in Reso.
+
+## Protezione acquirenti. Variabili: $deadline (data e ora), $ends (fine della
+## protezione), $rdays (giorni per rispondere), $message.
+mail-claim-action-order = Apri il mio ordine
+mail-fact-protection-until = Protetto fino al
+mail-fact-claim-kind = Reclamo
+mail-fact-answer-by = Risposta entro
+mail-fact-react-by = Rispondi entro
+mail-fact-buyer-text = Descrizione dell'acquirente
+mail-fact-message = Messaggio
+mail-fact-send-by = Da inviare entro
+mail-claim-kind-not-received = Ordine non ricevuto
+mail-claim-kind-refund-not-received = Rimborso non ricevuto dopo un reso
+mail-claim-kind-other-problem = Un altro problema
+mail-claim-escalation-merchant-silent = Motivo: { $shop } non ha risposto entro il termine.
+mail-claim-escalation-buyer-not-received = Motivo: il rimborso risulta non ricevuto.
+mail-claim-escalation-buyer-disagrees = Motivo: la risposta di { $shop } non è stata accettata.
+mail-claim-escalation-merchant-insolvent = Motivo: { $shop } è stato dichiarato insolvente; i rimborsi possono essere pagati dalla garanzia della protezione acquirenti.
+mail-claim-escalation-other-problem = Motivo: il problema segnalato va direttamente al team di mediazione.
+mail-claim-escalation-documents-missed = Motivo: i documenti richiesti dal team di mediazione non sono stati inviati in tempo.
+mail-claim-decided-none = Il team di mediazione ha deciso che non è dovuto alcun rimborso.
+mail-claim-decided-merchant = Il team di mediazione ha deciso un rimborso di { $amount }, pagato da { $shop } sul metodo di pagamento originale.
+mail-claim-decided-guarantee = Il team di mediazione ha deciso un rimborso di { $amount }, pagato dalla garanzia della protezione acquirenti.
+
+## protection.reminder (giorno 23)
+mail-protection-reminder-subject = È andato tutto bene con il tuo ordine { $order }?
+mail-protection-reminder-intro = Il tuo ordine { $order } presso { $shop } è coperto dalla protezione acquirenti fino al { $ends }.
+mail-protection-reminder-fine = Se è andato tutto bene, non devi fare nulla. Puoi anche dircelo dalla pagina del tuo ordine, e la protezione si conclude.
+mail-protection-reminder-problem = Se qualcosa è andato storto (l'ordine non è arrivato, il rimborso dopo un reso non ti è arrivato o un altro problema), apri la pagina del tuo ordine e segnalacelo prima che la protezione finisca.
+
+## claim.opened
+mail-claim-opened-subject = Abbiamo ricevuto il tuo reclamo sull'ordine { $order }
+mail-claim-opened-intro = Il tuo reclamo sull'ordine { $order } presso { $shop } è stato registrato.
+mail-claim-opened-next = { $shop } ha tempo fino al { $deadline } per rispondere. Se non risponde in tempo, il reclamo passa automaticamente al team di mediazione.
+mail-claim-opened-mediation = Passa direttamente al team di mediazione, che lo esaminerà e ti scriverà.
+
+## claim.answered
+mail-claim-answered-subject = { $shop } ha risposto al tuo reclamo sull'ordine { $order }
+mail-claim-answered-yes = { $shop } ha rimborsato { $amount }.
+mail-claim-answered-yes-after-return = { $shop } rimborserà { $amount } quando la merce sarà tornata.
+mail-claim-answered-no = { $shop } ha deciso di non rimborsare questo ordine.
+mail-claim-answered-message = Messaggio di { $shop }: “{ $message }”
+mail-claim-react-full-refund = Indica entro { $rdays } giorni dalla pagina del tuo ordine se hai ricevuto il rimborso.
+mail-claim-react-partial-refund = Indica entro { $rdays } giorni dalla pagina del tuo ordine se hai ricevuto il rimborso, oppure se non sei d'accordo con l'importo.
+mail-claim-react-no-refund = Indica entro { $rdays } giorni dalla pagina del tuo ordine se accetti questa risposta o non sei d'accordo.
+mail-claim-answered-silence = Se non riceviamo notizie da te entro il { $deadline }, il reclamo viene chiuso secondo la risposta di { $shop }.
+
+## claim.escalated
+mail-claim-escalated-subject = Il tuo reclamo sull'ordine { $order } è passato al team di mediazione
+mail-claim-escalated-next = Il team di mediazione esaminerà quanto inviato da te e da { $shop } e deciderà. Ti scriveremo per e-mail.
+
+## claim.decided
+mail-claim-decided-subject = Decisione sul tuo reclamo per l'ordine { $order }
+mail-claim-decided-message = La spiegazione del team di mediazione: “{ $message }”
+
+## claim.closed
+mail-claim-closed-subject = Il tuo reclamo sull'ordine { $order } è chiuso
+mail-claim-closed-received = Grazie per averci confermato di aver ricevuto il rimborso.
+mail-claim-closed-concluded = Grazie: hai accettato la risposta di { $shop }.
+mail-claim-closed-silence = Non abbiamo ricevuto notizie da te entro { $rdays } giorni dalla risposta di { $shop }, quindi il reclamo è stato chiuso secondo la risposta di { $shop }.
+mail-claim-closed-final = Il tuo reclamo è ora chiuso.
+
+## staff.notification sui reclami
+mail-staff-subject-claim-opened = Nuovo reclamo di protezione acquirenti per l'ordine { $order }
+mail-staff-intro-claim-opened = Un acquirente ha aperto un reclamo sull'ordine { $order }. Rispondi entro il { $deadline }: senza risposta, il reclamo passa al team di mediazione.
+mail-staff-intro-claim-opened-mediation = Un acquirente ha segnalato un problema con l'ordine { $order }. È passato direttamente al team di mediazione, che potrebbe chiederti dei documenti.
+mail-staff-subject-claim-escalated = Il reclamo sull'ordine { $order } è passato al team di mediazione
+mail-staff-intro-claim-escalated = Il reclamo sull'ordine { $order } è ora in mano al team di mediazione.
+mail-staff-subject-claim-documents-requested = Servono documenti per il reclamo sull'ordine { $order }
+mail-staff-intro-claim-documents-requested = Il team di mediazione ti chiede dei documenti sul reclamo per l'ordine { $order }. Inviali dalla pagina del reclamo entro il { $deadline }; dopo, il team decide con quello che ha.
+mail-staff-subject-claim-decided = Decisione di mediazione sul reclamo per l'ordine { $order }
+mail-staff-intro-claim-decided = Il team di mediazione ha deciso il reclamo sull'ordine { $order }.
+mail-staff-subject-claim-closed = Il reclamo sull'ordine { $order } è chiuso
+mail-staff-intro-claim-closed = Il reclamo sull'ordine { $order } è chiuso.
+mail-staff-action-claim = Apri il reclamo
+
+## message.posted
+mail-message-posted-subject = Nuovo messaggio sul tuo ordine { $order }
+mail-message-posted-from-shop = { $shop } ti ha scritto a proposito del tuo ordine { $order }:
+mail-message-posted-from-mediator = Il team di mediazione ti ha scritto a proposito del tuo ordine { $order }:
+mail-message-posted-body = “{ $message }”
+mail-message-posted-reply = Per rispondere, apri la pagina del tuo ordine.
+mail-staff-subject-message-posted = Nuovo messaggio sull'ordine { $order }
+mail-staff-intro-message-posted-buyer = L'acquirente ha scritto a proposito dell'ordine { $order }:
+mail-staff-intro-message-posted-mediator = Il team di mediazione ha scritto a proposito dell'ordine { $order }:

@@ -94,6 +94,9 @@ pub struct OrderIn {
     pub payments: Vec<PaymentIn>,
     #[serde(default)]
     pub shipments: Vec<ShipmentIn>,
+    /// Buyer protection for this order; absent follows the shop's "protect every order" setting.
+    #[serde(default)]
+    pub protected: Option<bool>,
 }
 
 impl OrderIn {

@@ -3,9 +3,15 @@
 //! Handlers extract, call a use case in `app/`, and respond.
 
 pub mod auth;
+pub mod buyer;
+pub mod claim_dto;
+pub mod claims;
+pub mod dev_clock;
 pub mod dto;
 pub mod events;
+pub mod mediation;
 pub mod merchant;
+pub mod messages;
 pub mod orders;
 pub mod problem;
 pub mod returns;
@@ -29,9 +35,17 @@ use utoipa::{Modify, OpenApi};
         returns::withdraw, returns::refund,
         events::feed, events::add_webhook, events::list_webhooks, events::delete_webhook,
         merchant::show, merchant::update,
+        messages::return_thread, messages::post_on_return, messages::return_attachment,
+        messages::claim_thread, messages::post_on_claim, messages::claim_attachment,
+        messages::unanswered, messages::evidence,
+        claims::list, claims::show, claims::answer, claims::send_documents, claims::document,
+        claims::protect, claims::protection, claims::terms, claims::update_terms,
+        buyer::order, buyer::conclude, buyer::open_claim, buyer::react, buyer::add_documents,
+        mediation::login, mediation::queue, mediation::show, mediation::document,
+        mediation::request_documents, mediation::decide, mediation::insolvent,
     ),
     modifiers(&ApiKeyAuth),
-    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"))
+    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
 )]
 pub struct ApiDoc;
 
@@ -49,6 +63,21 @@ impl Modify for ApiKeyAuth {
                     .build(),
             ),
         );
+        // Buyers send their order link's token; mediators their session token.
+        for (name, format) in [
+            ("buyer_link", "order link token"),
+            ("mediator", "mediator session token"),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format(format)
+                        .build(),
+                ),
+            );
+        }
     }
 }
 
@@ -94,6 +123,66 @@ pub fn router() -> Router<AppState> {
         )
         .route("/webhooks/{id}", delete(events::delete_webhook))
         .route("/merchant", get(merchant::show).put(merchant::update))
+        .route(
+            "/returns/{id}/messages",
+            get(messages::return_thread)
+                .post(messages::post_on_return)
+                .layer(DefaultBodyLimit::max(messages::BODY_LIMIT)),
+        )
+        .route(
+            "/returns/{id}/messages/attachments/{attachment_id}",
+            get(messages::return_attachment),
+        )
+        .route(
+            "/claims/{id}/messages",
+            get(messages::claim_thread)
+                .post(messages::post_on_claim)
+                .layer(DefaultBodyLimit::max(messages::BODY_LIMIT)),
+        )
+        .route(
+            "/claims/{id}/messages/attachments/{attachment_id}",
+            get(messages::claim_attachment),
+        )
+        .route("/messages/unanswered", get(messages::unanswered))
+        .route("/orders/{number}/evidence", get(messages::evidence))
+        .route("/claims", get(claims::list))
+        .route("/claims/{id}", get(claims::show))
+        .route("/claims/{id}/answer", post(claims::answer))
+        .route(
+            "/claims/{id}/documents",
+            post(claims::send_documents).layer(DefaultBodyLimit::max(claims::DOCUMENTS_BODY_LIMIT)),
+        )
+        .route("/claims/{id}/documents/{doc_id}", get(claims::document))
+        .route("/orders/{number}/protect", post(claims::protect))
+        .route("/orders/{number}/protection", get(claims::protection))
+        .route(
+            "/merchant/protection",
+            get(claims::terms).put(claims::update_terms),
+        )
+        .route("/buyer/order", get(buyer::order))
+        .route("/buyer/protection/conclude", post(buyer::conclude))
+        .route("/buyer/claims", post(buyer::open_claim))
+        .route("/buyer/claims/{id}/reaction", post(buyer::react))
+        .route(
+            "/buyer/claims/{id}/documents",
+            post(buyer::add_documents).layer(DefaultBodyLimit::max(claims::DOCUMENTS_BODY_LIMIT)),
+        )
+        .route("/mediation/login", post(mediation::login))
+        .route("/mediation/claims", get(mediation::queue))
+        .route("/mediation/claims/{id}", get(mediation::show))
+        .route(
+            "/mediation/claims/{id}/documents/{doc_id}",
+            get(mediation::document),
+        )
+        .route(
+            "/mediation/claims/{id}/request-documents",
+            post(mediation::request_documents),
+        )
+        .route("/mediation/claims/{id}/decide", post(mediation::decide))
+        .route(
+            "/mediation/merchants/{slug}/insolvent",
+            post(mediation::insolvent),
+        )
         .fallback(no_such_endpoint);
     Router::new()
         .route("/api/openapi.json", get(openapi_json))

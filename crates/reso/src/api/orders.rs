@@ -24,8 +24,11 @@ pub async fn upsert(
     caller: ApiCaller,
     WithRejection(Json(body), _): WithRejection<Json<OrderIn>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<OrderOut>)> {
+    let protected = body.protected;
     let order = body.into_domain(&caller.merchant.default_locale)?;
-    let done = app::orders::upsert(&state, &caller.merchant, &order, &caller.actor).await?;
+    let done =
+        app::orders::upsert_protected(&state, &caller.merchant, &order, protected, &caller.actor)
+            .await?;
     let status = if done.created {
         StatusCode::CREATED
     } else {

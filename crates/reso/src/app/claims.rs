@@ -14,6 +14,8 @@ use reso_domain::document::{check_documents, clean_filename};
 use reso_domain::{Money, Timestamp};
 use serde_json::json;
 
+pub use super::claim_documents::add_buyer_documents;
+
 impl From<ClaimError> for AppError {
     fn from(e: ClaimError) -> Self {
         match e {
@@ -239,7 +241,7 @@ pub async fn conclude_protection(
     Ok(())
 }
 
-async fn save_documents(
+pub(crate) async fn save_documents(
     tx: &mut Tx,
     claim_id: i64,
     party: &Party,
@@ -279,7 +281,7 @@ async fn schedule(tx: &mut Tx, c: &ClaimRecord, kind: &str, now: i64) -> AppResu
 }
 
 /// The claim's event, mailed to the buyer and the merchant's subscribed addresses.
-async fn claim_event(
+pub(crate) async fn claim_event(
     tx: &mut Tx,
     merchant: &Merchant,
     c: &ClaimRecord,
@@ -373,7 +375,7 @@ pub async fn open(
     Ok(c)
 }
 
-async fn load_for_change(
+pub(crate) async fn load_for_change(
     tx: &mut Tx,
     merchant_id: i64,
     claim_id: i64,
@@ -743,8 +745,17 @@ pub(crate) async fn fire(tx: &mut Tx, d: &store::deadlines::Deadline, now: i64) 
     };
     let mut c = store::claims::load(tx, merchant.id, claim_id).await?;
     let expected = c.claim.status;
+    // Each deadline belongs to one wait: one of another wait that happens to
+    // fall due at the same instant must not end this one.
+    let waits_for = match d.kind.as_str() {
+        DEADLINE_ANSWER => ClaimStatus::AwaitingMerchant,
+        DEADLINE_REACTION => ClaimStatus::AwaitingBuyer,
+        DEADLINE_DOCUMENTS => ClaimStatus::AwaitingDocuments,
+        _ => return Ok(false),
+    };
     // The claim's own due date decides: an older deadline of a finished wait does nothing.
-    if c.claim.due_at.map(Timestamp::millis) != Some(d.due_at)
+    if expected != waits_for
+        || c.claim.due_at.map(Timestamp::millis) != Some(d.due_at)
         || !c.claim.deadline_passed(Timestamp(now))
     {
         return Ok(false);

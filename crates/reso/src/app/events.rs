@@ -15,11 +15,45 @@ pub const BUYER_MAILS: &[&str] = &[
     "return.received",
     "refund.succeeded",
     "buyer.link_requested",
+    "protection.reminder",
+    "claim.opened",
+    "claim.answered",
+    "claim.escalated",
+    "claim.decided",
+    "claim.closed",
+    "message.posted",
 ];
 
 /// Event kinds merchants can subscribe their addresses to.
-pub const STAFF_NOTIFICATIONS: &[&str] =
-    &["return.requested", "return.in_transit", "refund.failed"];
+pub const STAFF_NOTIFICATIONS: &[&str] = &[
+    "return.requested",
+    "return.in_transit",
+    "refund.failed",
+    "claim.opened",
+    "claim.escalated",
+    "claim.documents_requested",
+    "claim.decided",
+    "claim.closed",
+    "message.posted",
+];
+
+/// Events that wait for the shop to act, against a deadline: mailed to the
+/// shop's support address when no address is subscribed, so none goes unnoticed.
+pub const STAFF_MUST_KNOW: &[&str] = &["claim.opened", "claim.documents_requested"];
+
+/// The merchant addresses to notify of an event.
+pub fn staff_recipients<'m>(merchant: &'m Merchant, kind: &str) -> Vec<&'m str> {
+    let subscribed = merchant.notifications.recipients(kind);
+    if subscribed.is_empty() && STAFF_MUST_KNOW.contains(&kind) {
+        let support = merchant.support.email.trim();
+        return if support.is_empty() {
+            Vec::new()
+        } else {
+            vec![support]
+        };
+    }
+    subscribed.iter().map(String::as_str).collect()
+}
 
 pub struct EventInput<'a> {
     pub order_id: Option<i64>,
@@ -59,7 +93,7 @@ pub async fn record(
             store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
         }
     }
-    for to in merchant.notifications.recipients(e.kind) {
+    for to in staff_recipients(merchant, e.kind) {
         let payload = json!({
             "template": "staff.notification", "to": to, "locale": merchant.default_locale,
             "merchant_id": merchant.id, "event_id": event_id, "kind": e.kind, "data": e.data,

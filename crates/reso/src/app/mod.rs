@@ -3,12 +3,15 @@
 
 pub mod auth;
 pub mod buyer;
+pub mod claim_documents;
 pub mod claims;
 pub mod error;
 pub mod events;
+pub mod evidence;
 pub mod import;
 pub mod mediators;
 pub mod merchants;
+pub mod messages;
 pub mod orders;
 pub mod refunds;
 pub mod returns;

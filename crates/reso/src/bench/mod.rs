@@ -3,6 +3,7 @@
 //! ratio means something on a shared, noisy machine.
 
 mod bare_sql;
+pub mod deadlines;
 mod load;
 
 use crate::app::{self, Actor};

@@ -180,7 +180,7 @@ pub async fn api_key(cmd: ApiKeyCommand) -> Result<ExitCode, Failure> {
 }
 
 /// Reads a password from the terminal without echoing it.
-fn prompt_password() -> Result<String, Failure> {
+pub(super) fn prompt_password() -> Result<String, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(
             "give the password with --password or the RESO_PASSWORD environment variable".into(),

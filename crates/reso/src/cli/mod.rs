@@ -6,6 +6,7 @@
 
 mod admin;
 mod import;
+mod mediator;
 mod serve;
 
 use crate::app::AppError;
@@ -47,6 +48,9 @@ pub enum Command {
     /// Keys for the JSON API.
     #[command(subcommand)]
     ApiKey(admin::ApiKeyCommand),
+    /// Mediator logins for the mediator console (escalated claims of every shop).
+    #[command(subcommand)]
+    Mediator(mediator::MediatorCommand),
     /// Import orders from a CSV file (one row per order line).
     #[command(long_about = import::LONG_HELP)]
     ImportOrders(import::ImportArgs),
@@ -66,6 +70,9 @@ pub struct BenchArgs {
     /// Seconds per level (default 10; 1.5 with --quick).
     #[arg(long)]
     pub seconds: Option<f64>,
+    /// Instead: time firing N claim deadlines that fall due at once (default 100000).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "100000")]
+    pub deadlines: Option<usize>,
 }
 
 /// Where the data lives: a SQLite file in a folder, or PostgreSQL.
@@ -162,6 +169,7 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Merchant(cmd) => admin::merchant(cmd).await,
         Command::Staff(cmd) => admin::staff(cmd).await,
         Command::ApiKey(cmd) => admin::api_key(cmd).await,
+        Command::Mediator(cmd) => mediator::run(cmd).await,
         Command::ImportOrders(args) => import::run(args).await,
         Command::Bench(args) => bench(args).await,
     }
@@ -183,6 +191,17 @@ fn init_logging(json: bool, default_level: &str) {
 }
 
 async fn bench(args: BenchArgs) -> Result<ExitCode, Failure> {
+    if let Some(count) = args.deadlines {
+        if !(1..=10_000_000).contains(&count) {
+            return Err(Failure::Usage(
+                "--deadlines takes a number from 1 to 10000000".into(),
+            ));
+        }
+        eprintln!("Firing {count} claim deadlines that fall due at once…");
+        let figure = crate::bench::deadlines::run(count).await?;
+        println!("{}", crate::bench::deadlines::report(&figure));
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut opts = if args.quick {
         crate::bench::BenchOptions::quick()
     } else {

@@ -1,7 +1,7 @@
 //! `reso serve` and `reso demo`.
 
 use super::{redact, sqlite_url, DbArgs, Failure};
-use crate::clock::SystemClock;
+use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::{demo, server, AppState, Config, SmtpConfig};
 use clap::Args;
 use std::net::SocketAddr;
@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Send cookies only over HTTPS (set this behind TLS).
     #[arg(long, env = "RESO_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Development only: run on a clock that `POST /api/dev/clock/advance`
+    /// moves forward, to watch deadlines pass. Refused with --secure-cookies.
+    #[arg(long, env = "RESO_DEV_CLOCK")]
+    dev_clock: bool,
 }
 
 #[derive(Debug, Args)]
@@ -47,6 +51,12 @@ pub struct DemoArgs {
     /// Delete the folder first and start again from fresh demo data.
     #[arg(long)]
     fresh: bool,
+    /// Run on the movable development clock (the default for the demo).
+    #[arg(long, overrides_with = "no_dev_clock")]
+    dev_clock: bool,
+    /// Run the demo on the system clock, without the clock API.
+    #[arg(long)]
+    no_dev_clock: bool,
 }
 
 async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), Failure> {
@@ -63,30 +73,50 @@ async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), Failure> {
     Ok((listener, format!("http://{host}")))
 }
 
-async fn state(url: &str, config: Config) -> Result<AppState, Failure> {
-    server::build_state(url, config, Arc::new(SystemClock))
-        .await
-        .map_err(|e| {
-            Failure::Internal(anyhow::anyhow!(
-                "cannot open the database {}: {e:#}",
-                redact(url)
-            ))
-        })
+/// The system clock, or with `--dev-clock` one the API can move, and the
+/// routes that move it.
+fn clock(dev_clock: bool) -> (Arc<dyn Clock>, Option<ManualClock>) {
+    if dev_clock {
+        let manual = ManualClock::following_system();
+        (Arc::new(manual.clone()), Some(manual))
+    } else {
+        (Arc::new(SystemClock), None)
+    }
+}
+
+async fn state(url: &str, config: Config, clock: Arc<dyn Clock>) -> Result<AppState, Failure> {
+    server::build_state(url, config, clock).await.map_err(|e| {
+        Failure::Internal(anyhow::anyhow!(
+            "cannot open the database {}: {e:#}",
+            redact(url)
+        ))
+    })
 }
 
 async fn run_until_stopped(
     state: AppState,
     listener: TcpListener,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
+    dev_clock: Option<ManualClock>,
 ) -> Result<ExitCode, Failure> {
     let db = state.db.clone();
-    server::serve_on(state, listener, stop).await?;
+    let extra = dev_clock
+        .map(crate::api::dev_clock::router)
+        .unwrap_or_default();
+    server::serve_on_with(state, listener, stop, extra).await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
+    if args.dev_clock && args.secure_cookies {
+        return Err(Failure::Usage(
+            "--dev-clock lets anyone with an API key move time, so it cannot run with \
+             --secure-cookies (the production setting); drop one of them"
+                .into(),
+        ));
+    }
     let url = args.db.url()?;
     let (listener, base) = bind(args.addr).await?;
     // Before anything says "ready": a stop request from then on is honoured.
@@ -114,14 +144,20 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         secure_cookies: args.secure_cookies,
         simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
-    let state = state(&url, config).await?;
+    let (clock, dev_clock) = clock(args.dev_clock);
+    let state = state(&url, config, clock).await?;
     tracing::info!(database = %redact(&url), mail = %mail_note, %public_url, "Reso is ready");
     println!("Listening on {base}");
     println!(
         "Control center: {public_url}/admin   Database: {}   Mail: {mail_note}",
         redact(&url)
     );
-    run_until_stopped(state, listener, stop).await
+    if dev_clock.is_some() {
+        println!(
+            "Development clock: POST {public_url}/api/dev/clock/advance moves time forward (not for production)"
+        );
+    }
+    run_until_stopped(state, listener, stop, dev_clock).await
 }
 
 /// The demo's payment simulator settles refunds after half a minute.
@@ -143,7 +179,8 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         // Short enough to watch a refund go from pending to refunded.
         simulator_settle_ms: DEMO_SETTLE_MS,
     };
-    let state = state(&url, config).await?;
+    let (clock, dev_clock) = clock(!args.no_dev_clock);
+    let state = state(&url, config, clock).await?;
     let key_file = args.data_dir.join("demo-api-key.txt");
     if demo::is_empty(&state).await? {
         eprintln!("Loading the demo data…");
@@ -165,8 +202,9 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         link.as_deref(),
         api_key.as_deref(),
         &absolute(&mail_dir),
+        dev_clock.is_some(),
     );
-    run_until_stopped(state, listener, stop).await
+    run_until_stopped(state, listener, stop, dev_clock).await
 }
 
 /// `--fresh` deletes a folder: only one that looks like a demo's.
@@ -192,7 +230,13 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn print_tour(base: &str, link: Option<&str>, api_key: Option<&str>, mail_dir: &Path) {
+fn print_tour(
+    base: &str,
+    link: Option<&str>,
+    api_key: Option<&str>,
+    mail_dir: &Path,
+    dev_clock: bool,
+) {
     let Some(link) = link else {
         println!("This database has no demo shop 'acme'; start with --fresh for the guided demo.");
         return;
@@ -232,6 +276,22 @@ fn print_tour(base: &str, link: Option<&str>, api_key: Option<&str>, mail_dir: &
         "Mailbox:         {} (.eml files)\n",
         mail_dir.display()
     ));
+    out.push_str(&format!(
+        "Mediator:        {base}/mediator  ({} / {})\n",
+        demo::claims::MEDIATOR_EMAIL,
+        demo::PASSWORD
+    ));
+    out.push_str(&format!(
+        "Claims:          {base}/admin/claims  (buyer protection: claims in every state)\n"
+    ));
+    if dev_clock {
+        let key = api_key.unwrap_or("API_KEY");
+        out.push_str(&format!(
+            "Move the clock:  curl -X POST {base}/api/dev/clock/advance -H 'Authorization: Bearer {key}' \\\n\
+             \x20                   -H 'Content-Type: application/json' -d '{{\"days\": 5}}'\n\
+             \x20                (deadlines that fall due fire within a second; run without it: --no-dev-clock)\n"
+        ));
+    }
     out.push_str(
         "\nSimulated refunds settle about 30 seconds after they are issued. Stop with Ctrl-C.\n",
     );

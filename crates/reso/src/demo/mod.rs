@@ -21,6 +21,7 @@ use reso_domain::{
 use std::collections::HashMap;
 
 mod catalog;
+pub mod claims;
 
 use catalog::{DemoOrder, Product, ACME_CATALOG, ACME_ORDERS, NORDIC_CATALOG, NORDIC_ORDERS};
 
@@ -131,6 +132,7 @@ pub async fn load(state: &AppState) -> AppResult<Loaded> {
         shop.place(o, NORDIC_CATALOG, now).await?;
     }
     shop.nordic_returns().await?;
+    claims::load(state).await?;
     Ok(Loaded { api_key })
 }
 

@@ -3,6 +3,7 @@
 //! (the demo's mailbox). Delivery is at least once: a crash between sending
 //! and marking the job done sends the message again, with the same Message-ID.
 
+mod claims;
 mod compose;
 mod layout;
 
@@ -82,10 +83,57 @@ pub async fn run(state: &AppState, job: &Job) -> JobResult {
         }
         merchant
     };
+    if repeats_what_was_said(&payload) {
+        return Ok(Done::default());
+    }
+    if claims::needs_order_link(template) {
+        add_order_link(state, &merchant, to, &mut payload);
+    }
     let mail = render(&state.i18n, &merchant, &state.config.public_url, &payload)
         .map_err(|e| JobError::Permanent(e.into()))?;
     let message = build(state, job, &merchant, template, to, mail)?;
     deliver(state, job.id, template, to, message).await
+}
+
+/// How long the order link in a protection or claim e-mail works: long
+/// enough to react to a merchant's answer (20 days by default) from the mail.
+pub const ORDER_LINK_DAYS: i64 = 30;
+
+/// Signs the buyer's link to their order page into the payload's data.
+fn add_order_link(state: &AppState, merchant: &Merchant, to: &str, payload: &mut Value) {
+    let Some(order_id) = payload.get("order_id").and_then(Value::as_i64) else {
+        return;
+    };
+    let access = crate::app::auth::BuyerAccess {
+        merchant_id: merchant.id,
+        order_id,
+        email: to.to_string(),
+    };
+    let expires = state.now() + ORDER_LINK_DAYS * reso_domain::time::MS_PER_DAY;
+    let token = crate::app::auth::sign_buyer_link(state, &access, expires);
+    let link = format!(
+        "{}/s/{}/o/{token}",
+        state.config.public_url.trim_end_matches('/'),
+        merchant.slug
+    );
+    if let Some(data) = payload.get_mut("data").and_then(Value::as_object_mut) {
+        data.insert(claims::ORDER_LINK.into(), Value::from(link));
+    }
+}
+
+/// An escalation nobody needs to hear of again: a claim about "another
+/// problem" goes to the mediators as it opens (the opening mail says so), and
+/// the buyer need not hear that the shop missed a document request.
+fn repeats_what_was_said(payload: &Value) -> bool {
+    let s = |p: &str| payload.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let to_staff = s("/template") == "staff.notification";
+    let kind = if to_staff { s("/kind") } else { s("/template") };
+    if kind != "claim.escalated" {
+        return false;
+    }
+    let why = s("/data/why");
+    (s("/data/escalation") == "other_problem" && why.is_empty())
+        || (!to_staff && why == "claim_documents")
 }
 
 fn build(

@@ -382,3 +382,16 @@ pub async fn conclude_protection(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// How many of a merchant's claims wait for its answer (for the staff navigation).
+pub async fn count_awaiting_merchant(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM claims WHERE merchant_id = $1 AND status = 'awaiting_merchant'",
+    )
+    .bind(merchant_id)
+    .fetch_one(conn)
+    .await?)
+}

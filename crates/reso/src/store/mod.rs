@@ -8,6 +8,7 @@ pub mod events;
 pub mod jobs;
 pub mod mediators;
 pub mod merchants;
+pub mod messages;
 pub mod orders;
 pub mod refunds;
 pub mod returns;

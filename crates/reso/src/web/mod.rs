@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod buyer;
+pub mod mediator;
 pub mod shared;
 
 use crate::AppState;
@@ -13,4 +14,5 @@ pub fn router() -> Router<AppState> {
         .merge(shared::router())
         .merge(buyer::router())
         .merge(admin::router())
+        .merge(mediator::router())
 }

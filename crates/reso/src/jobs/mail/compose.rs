@@ -58,6 +58,13 @@ pub const TEMPLATES: &[&str] = &[
     "return.received",
     "refund.succeeded",
     "buyer.link_requested",
+    "protection.reminder",
+    "claim.opened",
+    "claim.answered",
+    "claim.escalated",
+    "claim.decided",
+    "claim.closed",
+    "message.posted",
     "staff.notification",
 ];
 
@@ -67,39 +74,47 @@ pub struct UnknownTemplate(pub String);
 
 /// The job payload's values, read leniently: a field the event did not carry
 /// shows as empty rather than failing the e-mail.
-struct Data<'a>(&'a Value);
+pub(super) struct Data<'a>(pub(super) &'a Value);
 
 impl<'a> Data<'a> {
-    fn str(&self, key: &str) -> &'a str {
+    pub(super) fn str(&self, key: &str) -> &'a str {
         self.0.get(key).and_then(Value::as_str).unwrap_or("")
     }
 
-    fn int(&self, key: &str) -> Option<i64> {
+    pub(super) fn int(&self, key: &str) -> Option<i64> {
         self.0.get(key).and_then(Value::as_i64)
     }
 }
 
 /// Translates with every variable an e-mail may use.
-struct Tr<'a> {
+pub(super) struct Tr<'a> {
     i18n: &'a Translations,
     lang: &'static str,
     args: Vec<(&'static str, FluentValue<'static>)>,
 }
 
 impl Tr<'_> {
-    fn t(&self, id: &str) -> String {
+    pub(super) fn t(&self, id: &str) -> String {
         self.i18n.text(self.lang, id, &self.args)
+    }
+
+    /// The value of one variable, as the messages show it.
+    pub(super) fn arg(&self, name: &str) -> String {
+        match self.args.iter().find(|(n, _)| *n == name) {
+            Some((_, FluentValue::String(s))) => s.to_string(),
+            _ => String::new(),
+        }
     }
 }
 
-fn money(minor: Option<i64>, currency: Currency) -> String {
+pub(super) fn money(minor: Option<i64>, currency: Currency) -> String {
     minor
         .map(|m| Money::new(m, currency).to_string())
         .unwrap_or_default()
 }
 
 /// "2026-03-02 10:15 UTC": unambiguous in every language.
-fn date_time(ms: i64) -> String {
+pub(super) fn date_time(ms: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
@@ -133,7 +148,7 @@ fn items(data: &Data<'_>) -> String {
 }
 
 /// Only web links become buttons: data could otherwise smuggle in `javascript:`.
-fn web_link(url: &str) -> Option<String> {
+pub(super) fn web_link(url: &str) -> Option<String> {
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
 }
 
@@ -193,6 +208,18 @@ pub fn compose(
                 text(&data.int("expires_at").map(date_time).unwrap_or_default()),
             ),
             ("kind", text(kind)),
+            (
+                "deadline",
+                text(&data.int("due_at").map(date_time).unwrap_or_default()),
+            ),
+            (
+                "ends",
+                text(&data.int("ends_at").map(date_time).unwrap_or_default()),
+            ),
+            (
+                "rdays",
+                text(&merchant.protection.reaction_days.to_string()),
+            ),
         ],
     };
     let base = public_url.trim_end_matches('/');
@@ -341,6 +368,9 @@ pub fn compose(
                 tr.t("mail-buyer-link-ignore"),
             ];
         }
+        t if super::claims::BUYER_TEMPLATES.contains(&t) => {
+            super::claims::buyer(l, &tr, &data, template, base, merchant);
+        }
         _ => staff(l, &tr, &data, kind, currency, base, payload),
     }
     l.facts.retain(|f| !f.value.trim().is_empty());
@@ -406,8 +436,16 @@ fn staff(
         label: tr.t(id),
         value,
     };
-    l.subject = tr.t(&format!("mail-staff-subject-{key}"));
     l.greeting = tr.t("mail-staff-greeting");
+    l.closing.clear();
+    // From the platform to the shop, not from the shop to a buyer.
+    l.signature = "Reso".to_string();
+    l.support = None;
+    l.footer = tr.t("mail-staff-footer");
+    if super::claims::staff(l, tr, data, kind, base, payload) {
+        return;
+    }
+    l.subject = tr.t(&format!("mail-staff-subject-{key}"));
     l.paragraphs = vec![tr.t(&format!("mail-staff-intro-{key}"))];
     l.facts = vec![
         fact("mail-fact-order", data.str("order_number").to_string()),
@@ -437,9 +475,4 @@ fn staff(
         label: tr.t("mail-staff-action"),
         url: format!("{base}{path}"),
     });
-    l.closing.clear();
-    // From the platform to the shop, not from the shop to a buyer.
-    l.signature = "Reso".to_string();
-    l.support = None;
-    l.footer = tr.t("mail-staff-footer");
 }

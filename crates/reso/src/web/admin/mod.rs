@@ -3,8 +3,12 @@
 //! goes through the merchant of the signed-in staff user, so one shop never
 //! sees another's data; every form carries the session's CSRF token.
 
+mod claim_actions;
+mod claims;
+mod evidence;
 mod login;
-mod money;
+mod messages;
+pub(crate) mod money;
 mod orders;
 mod queue;
 mod return_actions;
@@ -48,6 +52,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/returns/{id}/receive", post(return_actions::receive))
         .route("/admin/returns/{id}/inspect", post(return_actions::inspect))
         .route("/admin/returns/{id}/refund", post(return_actions::refund))
+        .merge(claims::router())
+        .merge(messages::router())
+        .merge(evidence::router())
         .route("/admin/orders/{id}", get(orders::show))
         .route("/admin/orders/{id}/goodwill", post(orders::goodwill))
         .route("/admin/settings", get(settings::show).post(settings::save))
@@ -72,6 +79,10 @@ pub struct Nav {
     pub user: String,
     pub role: String,
     pub csrf: String,
+    /// Buyer messages waiting for the shop, shown as "Messages (3)".
+    pub unanswered: i64,
+    /// Claims waiting for the shop's answer, shown as "Claims (2)".
+    pub claims_waiting: i64,
 }
 
 /// A storage or database failure as an error page.

@@ -45,6 +45,10 @@ pub struct Staff {
     pub user: StaffUser,
     pub merchant: Merchant,
     pub csrf: String,
+    /// Buyer messages waiting for an answer (for the navigation).
+    pub unanswered: i64,
+    /// Claims waiting for the shop's answer (for the navigation).
+    pub claims_waiting: i64,
 }
 
 impl Staff {
@@ -61,6 +65,8 @@ impl Staff {
             user: self.user.email.clone(),
             role: self.user.role.clone(),
             csrf: self.csrf.clone(),
+            unanswered: self.unanswered,
+            claims_waiting: self.claims_waiting,
         }
     }
 
@@ -146,10 +152,18 @@ impl FromRequestParts<AppState> for Staff {
         let merchant = app::merchants::by_id(state, user.merchant_id)
             .await
             .map_err(|e| PageError::from(e).into_response())?;
+        let unanswered = app::messages::unanswered_count(state, merchant.id)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?;
+        let claims_waiting = super::claims::waiting_count(state, merchant.id)
+            .await
+            .map_err(|e| e.into_response())?;
         Ok(Staff {
             user,
             merchant,
             csrf,
+            unanswered,
+            claims_waiting,
         })
     }
 }

@@ -3,9 +3,13 @@
 //! No cookies and no sessions: the signed link in the URL is the credential,
 //! so these forms need no CSRF token.
 
+mod claim_page;
+pub(crate) mod documents;
 mod help;
 mod labels;
+mod messages;
 mod order_page;
+mod protection;
 mod return_page;
 mod start;
 mod upload;
@@ -48,6 +52,8 @@ pub fn router() -> Router<AppState> {
             "/s/{slug}/o/{token}/r/{return_id}/withdraw",
             post(return_page::withdraw),
         )
+        .merge(protection::router())
+        .merge(messages::router())
 }
 
 /// `?lang=xx` on any buyer page.

@@ -42,6 +42,8 @@ struct OrderPage<'a> {
     comment: String,
     choose_method: bool,
     method_credit: bool,
+    /// The buyer-protection section (see `protection.rs`).
+    protection: Option<super::protection::Section>,
 }
 
 struct SelectOption {
@@ -207,6 +209,7 @@ fn page<'a>(
         choose_method: merchant.policy.refund_method == RefundMethod::BuyerChooses,
         method_credit: field("refund_method".into()) == "store_credit",
         error: entered.error,
+        protection: None,
     }
 }
 
@@ -244,10 +247,18 @@ pub async fn show(
     let (merchant, _, view, lang) = open(&state, &slug, &token, &q, &headers).await?;
     let tr = Tr::new(&state.i18n, lang);
     let notice = (q.done.as_deref() == Some("withdrawn")).then(|| tr.t("saved-withdrawn"));
-    Ok(render_status(
-        StatusCode::OK,
-        &page(tr, &merchant, &token, &view, Entered::default(), notice),
-    ))
+    let protection = super::protection::section(
+        &state,
+        tr,
+        &merchant,
+        &token,
+        &view.order,
+        q.done.as_deref(),
+    )
+    .await?;
+    let mut shown = page(tr, &merchant, &token, &view, Entered::default(), notice);
+    shown.protection = Some(protection);
+    Ok(render_status(StatusCode::OK, &shown))
 }
 
 pub async fn submit(

@@ -1,0 +1,204 @@
+//! Mediator sessions: the `reso_mediator` cookie, the `Mediator` extractor
+//! that loads the signed-in mediator, and `MediatorForm`, which checks the
+//! form's CSRF token before anything else reads the form. A staff session
+//! (`reso_session`) is a different cookie and opens nothing here.
+
+use crate::app::{self, claims::Party, AppError};
+use crate::store::mediators::Mediator as Account;
+use crate::web::shared::PageError;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::{CookieJar, Form};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+pub const SESSION_COOKIE: &str = "reso_mediator";
+/// Same lifetime as the session row (`app::mediators`), so the cookie dies with it.
+const SESSION_HOURS: i64 = 12;
+/// Decision messages are the longest fields (5,000 characters); documents never come here.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// The cookie that carries a new session, sent only to the mediator console.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/mediator")
+        .secure(state.config.secure_cookies)
+        .max_age(time::Duration::hours(SESSION_HOURS))
+        .build()
+}
+
+/// The same cookie, expired, to sign out.
+pub fn expired_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/mediator")
+        .build()
+}
+
+/// A signed-in mediator and the session's CSRF token.
+pub struct Mediator {
+    pub account: Account,
+    pub csrf: String,
+}
+
+impl Mediator {
+    /// Who acts on a claim, as the claim's events record it.
+    pub fn party(&self) -> Party {
+        Party::Mediator {
+            id: self.account.id,
+            email: self.account.email.clone(),
+        }
+    }
+
+    pub fn nav(&self) -> Nav {
+        Nav {
+            name: self.account.name.clone(),
+            email: self.account.email.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+/// Who is signed in, shown on every console page (with the CSRF token for
+/// the sign-out form in the header).
+pub struct Nav {
+    pub name: String,
+    pub email: String,
+    pub csrf: String,
+}
+
+/// Where to go after signing in: only a page of the console, so the login
+/// page cannot be used to send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with("/mediator")
+                && !n.starts_with("/mediator/login")
+                && !n.contains(['\\', '\r', '\n']) =>
+        {
+            n
+        }
+        _ => "/mediator",
+    }
+}
+
+fn to_login(parts: &Parts) -> Response {
+    // Bring the mediator back to the page they asked for; a POST is not replayed.
+    let wanted = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/mediator");
+    if parts.method == Method::GET && safe_next(Some(wanted)) == wanted && wanted != "/mediator" {
+        let encoded: String = wanted
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        return Redirect::to(&format!("/mediator/login?next={encoded}")).into_response();
+    }
+    Redirect::to("/mediator/login").into_response()
+}
+
+impl FromRequestParts<AppState> for Mediator {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|t| !t.is_empty())
+        else {
+            return Err(to_login(parts));
+        };
+        match app::mediators::session(state, &token).await {
+            Ok((account, csrf)) => Ok(Mediator { account, csrf }),
+            Err(AppError::Unauthorized) => Err(to_login(parts)),
+            Err(e) => Err(PageError::from(e).into_response()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A mediator's form post: the mediator, and the form once its CSRF token
+/// matched the session's. A missing or wrong token is a 403 and nothing runs.
+pub struct MediatorForm<T> {
+    pub mediator: Mediator,
+    pub form: T,
+}
+
+/// Deserializes a form body, as `axum_extra`'s `Form` does.
+async fn parse<T: DeserializeOwned>(
+    content_type: Option<&header::HeaderValue>,
+    bytes: &axum::body::Bytes,
+) -> Result<T, Response> {
+    let mut req = Request::builder().method(Method::POST);
+    if let Some(ct) = content_type {
+        req = req.header(header::CONTENT_TYPE, ct);
+    }
+    let req = req
+        .body(Body::from(bytes.clone()))
+        .map_err(|e| PageError::from(AppError::Internal(e.into())).into_response())?;
+    match Form::<T>::from_request(req, &()).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) => Err(PageError::new(
+            rejection.status(),
+            "This form could not be read",
+            rejection.body_text(),
+        )
+        .into_response()),
+    }
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for MediatorForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let mediator = Mediator::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+            PageError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "This form is too large",
+                "Shorten the message and try again.",
+            )
+            .into_response()
+        })?;
+        let content_type = parts.headers.get(header::CONTENT_TYPE);
+        let sent: CsrfField = parse(content_type, &bytes).await?;
+        if sent.csrf.is_empty() || !app::auth::same_token(&mediator.csrf, &sent.csrf) {
+            return Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "The page was open too long or came from elsewhere. Go back, reload the page and try again.",
+            )
+            .into_response());
+        }
+        let form = parse(content_type, &bytes).await?;
+        Ok(MediatorForm { mediator, form })
+    }
+}
+
+/// A form with nothing but its CSRF token (sign out).
+#[derive(Deserialize)]
+pub struct Empty {}
