@@ -463,6 +463,26 @@ async fn day_23_mail_for_protected_orders_only() {
 }
 
 #[tokio::test]
+async fn no_day_23_mail_once_the_order_had_a_claim() {
+    let app = TestApp::spawn().await;
+    let quiet = Buyer::of(&app, "R-10", true).await;
+    let claimed = Buyer::of(&app, "R-11", true).await;
+    let c = claimed.open(&app, "not_received").await;
+    answered(
+        &app,
+        id(&c),
+        json!({ "refund": "no", "message": "It is on its way." }),
+    )
+    .await;
+    let (code, _) = claimed.react(&app, id(&c), "conclude").await;
+    assert_eq!(code, StatusCode::OK);
+    app.clock.advance_ms(23 * DAY);
+    app.run_pending_jobs().await;
+    // The claim closed before day 23: asking "did everything go well?" would be absurd.
+    assert_eq!(reminder_mails(&app).await, vec![quiet.order_id]);
+}
+
+#[tokio::test]
 async fn early_conclusion_then_no_claim() {
     let app = TestApp::spawn().await;
     let buyer = Buyer::of(&app, "E-1", true).await;
@@ -1017,4 +1037,174 @@ async fn protection_terms_and_protecting_later() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
+}
+
+/// (template, to) of the mail jobs about messages, oldest first.
+async fn message_mails(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.state.db.reader().acquire().await.unwrap();
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .filter(|p| p["template"] == "message.posted" || p["kind"] == "message.posted")
+        .map(|p| {
+            (
+                p["template"].as_str().unwrap().to_string(),
+                p["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn mediator_writes(
+    app: &TestApp,
+    token: &str,
+    claim: i64,
+    body: &str,
+    files: Vec<(&str, &[u8])>,
+) -> reqwest::Response {
+    let mut form = Form::new().text("body", body.to_string());
+    for (name, bytes) in files {
+        form = form.part(
+            "attachment",
+            Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    }
+    app.http
+        .post(app.url(&format!("/api/v1/mediation/claims/{claim}/messages")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mediator_writes_on_the_claim_thread_through_the_api() {
+    let app = TestApp::spawn().await;
+    let m = &app.merchant;
+    let mut prefs = m.notifications.0.clone();
+    prefs.insert("message.posted".into(), vec!["desk@acme.test".into()]);
+    let settings = reso::app::merchants::Settings {
+        name: m.name.clone(),
+        support: m.support.clone(),
+        return_address: m.return_address.clone(),
+        default_locale: m.default_locale.clone(),
+        policy: m.policy.clone(),
+        matrix: m.matrix.clone(),
+        notifications: reso::store::merchants::NotificationPrefs(prefs),
+    };
+    reso::app::merchants::update_settings(&app.state, m.id, settings, &reso::app::Actor::System)
+        .await
+        .expect("settings");
+    let token = mediator(&app).await;
+    let buyer = Buyer::of(&app, "MSG-1", true).await;
+    let c = id(&buyer.open(&app, "other_problem").await);
+    let mails_before = message_mails(&app).await.len();
+
+    // Refused: no session, an empty body, an unknown claim. Nothing is saved.
+    let res = mediator_writes(&app, &app.api_key, c, "Hello both.", vec![]).await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "log in").await;
+    let res = mediator_writes(&app, &token, c, "  \n ", vec![]).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "write a message").await;
+    let res = mediator_writes(&app, &token, c + 999, "Hello both.", vec![]).await;
+    assert_problem(res, StatusCode::NOT_FOUND, "claim").await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM messages").await, 0);
+    assert_eq!(message_mails(&app).await.len(), mails_before);
+
+    let res = mediator_writes(
+        &app,
+        &token,
+        c,
+        "Please both send what you have.",
+        vec![("request.pdf", PDF)],
+    )
+    .await;
+    let (status, posted) = json_of(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    assert_eq!(posted["author_role"], "mediator");
+    assert_eq!(posted["author"], "mediator:mia@mediation.test");
+    let attachment = posted["attachments"][0]["id"].as_i64().unwrap();
+    let url = format!("/api/v1/mediation/claims/{c}/messages/attachments/{attachment}");
+    assert_eq!(posted["attachments"][0]["url"], url);
+
+    // Both sides are mailed.
+    let mails = message_mails(&app).await;
+    let new = &mails[mails_before..];
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new.contains(&("message.posted".into(), buyer.email.clone())));
+    assert!(new.contains(&("staff.notification".into(), "desk@acme.test".into())));
+
+    // The merchant sees it in its thread and answers there.
+    let (status, thread) =
+        json_of(app.api_get(&format!("/api/v1/claims/{c}/messages")).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(thread[0]["body"], "Please both send what you have.");
+    assert_eq!(thread[0]["author_role"], "mediator");
+    let form = Form::new().text("body", "Here is the delivery proof.");
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/claims/{c}/messages")))
+        .bearer_auth(&app.api_key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // The mediator reads the whole thread and downloads the attachment.
+    let (status, thread) = json_of(
+        app.http
+            .get(app.url(&format!("/api/v1/mediation/claims/{c}/messages")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let roles: Vec<&str> = thread
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["author_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["mediator", "merchant"]);
+    let res = app
+        .http
+        .get(app.url(&url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"].to_str().unwrap(),
+        "attachment; filename=\"request.pdf\"; filename*=UTF-8''request.pdf"
+    );
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+    let res = app.http.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let doc: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/mediation/claims/{id}/messages",
+        "/api/v1/mediation/claims/{id}/messages/attachments/{attachment_id}",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(doc["paths"]["/api/v1/mediation/claims/{id}/messages"]["post"].is_object());
 }

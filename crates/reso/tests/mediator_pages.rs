@@ -1,10 +1,12 @@
 //! The mediator console, driven over HTTP like a browser without JavaScript:
 //! sign in, the escalated queue, a claim's file, a document request, decisions
-//! paid by the merchant or the guarantee, and marking a merchant insolvent.
+//! paid by the merchant or the guarantee, marking a merchant insolvent, and
+//! writing in a claim's conversation with both sides.
 //! Orders and claims are set up through the use cases directly.
 
 mod support;
 
+use reqwest::multipart::{Form, Part};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 use reso::app::claims::Upload;
@@ -13,6 +15,7 @@ use reso::store::claims::ClaimRecord;
 use reso_domain::claim::{ClaimKind, ClaimStatus, Escalation, Outcome};
 use reso_domain::order::{NewLine, NewPayment, NewShipment};
 use reso_domain::{Currency, Email, NewOrder, Order, PaymentMethod, Timestamp};
+use serde_json::Value;
 use std::process::Command;
 use support::{TestApp, DAY, START};
 
@@ -812,4 +815,246 @@ fn mediators_are_created_from_the_command_line() {
     let none = run(&["--email", "lu@mediators.test", "--name", "Lu"], None);
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("RESO_PASSWORD"));
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// Subscribes the shop's desk to message notifications.
+async fn notify_desk(app: &TestApp, address: &str) {
+    let m = &app.merchant;
+    let mut prefs = m.notifications.0.clone();
+    prefs.insert("message.posted".into(), vec![address.into()]);
+    let settings = reso::app::merchants::Settings {
+        name: m.name.clone(),
+        support: m.support.clone(),
+        return_address: m.return_address.clone(),
+        default_locale: m.default_locale.clone(),
+        policy: m.policy.clone(),
+        matrix: m.matrix.clone(),
+        notifications: reso::store::merchants::NotificationPrefs(prefs),
+    };
+    reso::app::merchants::update_settings(&app.state, m.id, settings, &Actor::System)
+        .await
+        .expect("settings");
+}
+
+/// (template, to) of the mail jobs about messages, oldest first.
+async fn message_mails(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.state.db.reader().acquire().await.unwrap();
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .filter(|p| p["template"] == "message.posted" || p["kind"] == "message.posted")
+        .map(|p| {
+            (
+                p["template"].as_str().unwrap().to_string(),
+                p["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn message_count(app: &TestApp) -> i64 {
+    let mut conn = app.state.db.reader().acquire().await.unwrap();
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
+
+/// The console's message form, as a browser sends it.
+async fn write(
+    client: &Client,
+    app: &TestApp,
+    claim_id: i64,
+    csrf: &str,
+    body: &str,
+    files: Vec<(&str, &[u8])>,
+) -> Response {
+    let mut form = Form::new()
+        .text("csrf", csrf.to_string())
+        .text("body", body.to_string());
+    for (name, bytes) in files {
+        form = form.part(
+            "documents",
+            Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    }
+    client
+        .post(app.url(&format!("/mediator/claims/{claim_id}/messages")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mediator_writes_to_both_sides_from_the_claim_page() {
+    let app = TestApp::spawn().await;
+    notify_desk(&app, "desk@acme.test").await;
+    let c = escalated_claim(&app, "6001").await;
+    let merchant = reso::app::merchants::by_id(&app.state, app.merchant.id)
+        .await
+        .unwrap();
+    reso::app::messages::post(
+        &app.state,
+        &merchant,
+        reso::app::messages::Subject::Claim(c.id),
+        &reso::app::messages::Author::Buyer("ada@example.test".into()),
+        "The shop stopped answering my e-mails.",
+        Vec::new(),
+    )
+    .await
+    .expect("buyer message");
+    let client = mediator_login(&app).await;
+    let claim_path = format!("/mediator/claims/{}", c.id);
+    let html = page(&client, &app, &claim_path).await;
+    assert!(html.contains("id=\"conversation\""));
+    assert!(html.contains("The shop stopped answering my e-mails."));
+    assert!(html.contains("Waiting for the merchant"));
+    let csrf = input_value(&html, "csrf");
+    let mails_before = message_mails(&app).await.len();
+
+    let res = write(
+        &client,
+        &app,
+        c.id,
+        &csrf,
+        "  Please both send the delivery proof you have.  ",
+        vec![("checklist.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("{claim_path}#conversation"));
+
+    // The merchant reads it in its own thread, with the attachment.
+    let res = app
+        .api_get(&format!("/api/v1/claims/{}/messages", c.id))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let thread: Vec<Value> = res.json().await.unwrap();
+    let roles: Vec<&str> = thread
+        .iter()
+        .map(|m| m["author_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["buyer", "mediator"]);
+    assert_eq!(thread[1]["author"], format!("mediator:{MEDIATOR_EMAIL}"));
+    assert_eq!(
+        thread[1]["body"],
+        "Please both send the delivery proof you have."
+    );
+    assert_eq!(thread[1]["attachments"][0]["filename"], "checklist.pdf");
+    assert!(
+        thread[0]["handled_at"].is_string(),
+        "a mediator's reply answers the buyer's message"
+    );
+
+    // Both sides are mailed: the buyer, and the shop's subscribed desk.
+    let mails = message_mails(&app).await;
+    let new = &mails[mails_before..];
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new.contains(&("message.posted".into(), "ada@example.test".into())));
+    assert!(new.contains(&("staff.notification".into(), "desk@acme.test".into())));
+
+    // The page lists it, with a download link that never renders inline.
+    let html = page(&client, &app, &claim_path).await;
+    assert!(html.contains("Please both send the delivery proof you have."));
+    assert!(!html.contains("Waiting for the merchant"));
+    let attachment_id = thread[1]["attachments"][0]["id"].as_i64().unwrap();
+    let href = format!("{claim_path}/messages/attachments/{attachment_id}");
+    assert!(html.contains(&href), "no attachment link");
+    let res = client.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(header("content-type"), "application/pdf");
+    assert!(header("content-disposition").starts_with("attachment;"));
+    assert!(header("content-disposition").contains("checklist.pdf"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+
+    // Another claim's id with this attachment, or no session: nothing.
+    let other = escalated_claim(&app, "6002").await;
+    let res = client
+        .get(app.url(&format!(
+            "/mediator/claims/{}/messages/attachments/{attachment_id}",
+            other.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = browser().get(app.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The buyer's claim page leads to the thread, where the message is.
+    let access = reso::app::auth::BuyerAccess {
+        merchant_id: app.merchant.id,
+        order_id: c.order_id,
+        email: "ada@example.test".into(),
+    };
+    let token = reso::app::auth::sign_buyer_link(&app.state, &access, app.state.now() + DAY);
+    let buyer = browser();
+    let html = page(&buyer, &app, &format!("/s/acme/o/{token}/claims/{}", c.id)).await;
+    let thread_href = format!("/s/acme/o/{token}/claims/{}/messages?lang=en", c.id);
+    assert!(
+        html.contains(&format!("href=\"{thread_href}\" id=\"claim-messages\"")),
+        "no link to the thread"
+    );
+    let html = page(&buyer, &app, &thread_href).await;
+    assert!(html.contains("Please both send the delivery proof you have."));
+}
+
+#[tokio::test]
+async fn a_refused_message_keeps_the_text_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    let c = escalated_claim(&app, "6101").await;
+    let client = mediator_login(&app).await;
+    let html = page(&client, &app, &format!("/mediator/claims/{}", c.id)).await;
+    let csrf = input_value(&html, "csrf");
+    let mails_before = message_mails(&app).await.len();
+
+    // An empty message.
+    let res = write(&client, &app, c.id, &csrf, "   \n ", vec![]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"message-error\""));
+    assert!(html.contains("Write a message"));
+
+    // A file that is no PDF or image: the typed text stays in the form.
+    let res = write(
+        &client,
+        &app,
+        c.id,
+        &csrf,
+        "See the attached notes.",
+        vec![("notes.html", b"<script>alert(1)</script>")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"message-error\""));
+    assert!(html.contains(">See the attached notes.</textarea>"));
+
+    // A missing or forged CSRF token.
+    for token in ["", "forged-token"] {
+        let res = write(&client, &app, c.id, token, "Hello both.", vec![]).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+
+    // An unknown claim.
+    let res = write(&client, &app, c.id + 999, &csrf, "Hello both.", vec![]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    assert_eq!(message_count(&app).await, 0);
+    assert_eq!(message_mails(&app).await.len(), mails_before);
 }

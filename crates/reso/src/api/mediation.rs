@@ -3,11 +3,13 @@
 
 use super::claim_dto::*;
 use super::claims::{claim_id, claim_out, document_download};
+use super::messages::{download, read_message, MessageOut};
 use super::problem::{ApiError, ApiResult, Problem};
+use crate::app::messages::{Author, Subject};
 use crate::app::{self, claims::Party, AppError};
 use crate::store;
 use crate::AppState;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -18,12 +20,33 @@ type JsonBody<T> = WithRejection<Json<T>, ApiError>;
 /// A logged-in mediator, as the party that acts on claims.
 pub struct MediatorCaller(pub Party);
 
+/// A logged-in mediator, as the author of messages.
+pub struct MediatorAuthor(pub Author);
+
 fn unauthorized() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         "unauthorized",
         "log in at /api/v1/mediation/login and send the token as 'Authorization: Bearer <token>'",
     )
+}
+
+/// The (id, e-mail) of the mediator whose session token the request carries.
+async fn signed_in(parts: &Parts, state: &AppState) -> Result<(i64, String), ApiError> {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(unauthorized)?;
+    let (mediator, _csrf) = app::mediators::session(state, token)
+        .await
+        .map_err(|e| match e {
+            AppError::Unauthorized => unauthorized(),
+            other => other.into(),
+        })?;
+    Ok((mediator.id, mediator.email))
 }
 
 impl FromRequestParts<AppState> for MediatorCaller {
@@ -33,24 +56,20 @@ impl FromRequestParts<AppState> for MediatorCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(unauthorized)?;
-        let (mediator, _csrf) =
-            app::mediators::session(state, token)
-                .await
-                .map_err(|e| match e {
-                    AppError::Unauthorized => unauthorized(),
-                    other => other.into(),
-                })?;
-        Ok(MediatorCaller(Party::Mediator {
-            id: mediator.id,
-            email: mediator.email,
-        }))
+        let (id, email) = signed_in(parts, state).await?;
+        Ok(MediatorCaller(Party::Mediator { id, email }))
+    }
+}
+
+impl FromRequestParts<AppState> for MediatorAuthor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (id, email) = signed_in(parts, state).await?;
+        Ok(MediatorAuthor(Author::Mediator { id, email }))
     }
 }
 
@@ -189,4 +208,77 @@ pub async fn insolvent(
         merchant: merchant.slug,
         escalated_claims: escalated,
     }))
+}
+
+/// A message as a mediator sees it: attachments download through the mediation API.
+fn message_out(m: &crate::store::messages::MessageRecord) -> MessageOut {
+    let mut out = MessageOut::new(m);
+    for a in &mut out.attachments {
+        a.url = format!(
+            "/api/v1/mediation/claims/{}/messages/attachments/{}",
+            m.subject.id(),
+            a.id
+        );
+    }
+    out
+}
+
+/// The conversation on any claim between the buyer, the merchant and the mediators, oldest first.
+#[utoipa::path(get, path = "/api/v1/mediation/claims/{id}/messages", tag = "mediation", params(("id" = i64, Path)),
+    responses((status = 200, body = [MessageOut]), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("mediator" = [])))]
+pub async fn thread(
+    State(state): State<AppState>,
+    _m: MediatorCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<MessageOut>>> {
+    let c = load_any(&state, claim_id(&id)?).await?;
+    let thread = app::messages::thread(&state, c.merchant_id, Subject::Claim(c.id)).await?;
+    Ok(Json(thread.iter().map(message_out).collect()))
+}
+
+/// A mediator writes on a claim's thread (multipart/form-data: a `body` text field of 1–5000 characters and up to 10 `attachment` files, PDF or images, 10 MB each). The buyer and the merchant's subscribed addresses are mailed; earlier buyer messages count as answered.
+#[utoipa::path(post, path = "/api/v1/mediation/claims/{id}/messages", tag = "mediation", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = String, description = "`body` text field, `attachment` file fields"),
+    responses((status = 201, body = MessageOut), (status = 401, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("mediator" = [])))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    MediatorAuthor(author): MediatorAuthor,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+    let c = load_any(&state, claim_id(&id)?).await?;
+    let (body, uploads) = read_message(multipart).await?;
+    let merchant = app::merchants::by_id(&state, c.merchant_id).await?;
+    let m = app::messages::post(
+        &state,
+        &merchant,
+        Subject::Claim(c.id),
+        &author,
+        &body,
+        uploads,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(message_out(&m))))
+}
+
+/// Downloads an attachment of any claim's thread.
+#[utoipa::path(get, path = "/api/v1/mediation/claims/{id}/messages/attachments/{attachment_id}", tag = "mediation",
+    params(("id" = i64, Path), ("attachment_id" = i64, Path)),
+    responses((status = 200, description = "the file, as an attachment"), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("mediator" = [])))]
+pub async fn message_attachment(
+    State(state): State<AppState>,
+    _m: MediatorCaller,
+    Path((id, attachment_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let c = load_any(&state, claim_id(&id)?).await?;
+    let attachment_id: i64 = attachment_id
+        .parse()
+        .map_err(|_| ApiError::not_found("attachment"))?;
+    let (filename, content_type, body) =
+        app::messages::attachment(&state, c.merchant_id, Subject::Claim(c.id), attachment_id)
+            .await?;
+    Ok(download(&filename, &content_type, body))
 }

@@ -104,7 +104,7 @@ fn subject_of(kind: &str, raw: &str) -> ApiResult<Subject> {
 
 /// The `body` text field and the `attachment` file fields of a multipart body;
 /// a file over 10 MB is refused while it streams in.
-async fn read_message(
+pub(crate) async fn read_message(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(String, Vec<Upload>)> {
     let mut multipart = multipart.map_err(|e| {

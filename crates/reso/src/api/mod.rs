@@ -43,6 +43,7 @@ use utoipa::{Modify, OpenApi};
         buyer::order, buyer::conclude, buyer::open_claim, buyer::react, buyer::add_documents,
         mediation::login, mediation::queue, mediation::show, mediation::document,
         mediation::request_documents, mediation::decide, mediation::insolvent,
+        mediation::thread, mediation::post_message, mediation::message_attachment,
     ),
     modifiers(&ApiKeyAuth),
     tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
@@ -179,6 +180,16 @@ pub fn router() -> Router<AppState> {
             post(mediation::request_documents),
         )
         .route("/mediation/claims/{id}/decide", post(mediation::decide))
+        .route(
+            "/mediation/claims/{id}/messages",
+            get(mediation::thread)
+                .post(mediation::post_message)
+                .layer(DefaultBodyLimit::max(messages::BODY_LIMIT)),
+        )
+        .route(
+            "/mediation/claims/{id}/messages/attachments/{attachment_id}",
+            get(mediation::message_attachment),
+        )
         .route(
             "/mediation/merchants/{slug}/insolvent",
             post(mediation::insolvent),

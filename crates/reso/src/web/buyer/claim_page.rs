@@ -26,6 +26,8 @@ struct ClaimPage<'a> {
     shop: Shop,
     langs: Vec<LangLink>,
     back_href: String,
+    /// The claim's conversation with the shop and the mediators.
+    messages_href: String,
     heading: String,
     subtitle: String,
     notice: Option<String>,
@@ -173,6 +175,7 @@ fn page<'a>(
         shop: Shop::of(merchant),
         langs: lang_links(&base, lang),
         back_href: format!("{order_base}?lang={lang}#protection"),
+        messages_href: format!("{base}/messages?lang={lang}"),
         heading: tr.t1("claim-title", "number", &c.order_number),
         subtitle: tr.t1("claim-opened-on", "date", &filters::date_of(c.created_at)),
         notice,

@@ -1,6 +1,7 @@
 //! A claim's whole file for the mediator: both sides' statements and
 //! documents, the order as evidence (payments, shipments, returns, refunds),
-//! the claim's timeline, and the forms a mediator acts with.
+//! the claim's timeline, the conversation with both sides, and the forms a
+//! mediator acts with.
 
 use super::claim_actions::{DecideForm, RequestForm};
 use super::db_error;
@@ -9,6 +10,7 @@ use super::timeline::{self, EventView};
 use crate::app::AppError;
 use crate::store::claims::ClaimRecord;
 use crate::store::merchants::Merchant;
+use crate::store::messages::{MessageRecord, Subject};
 use crate::web::admin::money::format_major;
 use crate::web::shared::filters::datetime_of;
 use crate::web::shared::{render_status, PageError, PageResult};
@@ -66,6 +68,44 @@ pub struct DocumentView {
     pub at: String,
 }
 
+pub struct AttachmentView {
+    pub href: String,
+    pub filename: String,
+    pub size_kb: i64,
+}
+
+pub struct MessageView {
+    /// `buyer`, `merchant` or `mediator`.
+    pub author_role: String,
+    pub author: String,
+    pub body: String,
+    pub at: String,
+    /// A buyer message the merchant has not answered or read yet.
+    pub waiting: bool,
+    pub attachments: Vec<AttachmentView>,
+}
+
+impl MessageView {
+    fn of(m: &MessageRecord, base: &str) -> MessageView {
+        MessageView {
+            author_role: m.author_role.clone(),
+            author: m.author.clone(),
+            body: m.body.clone(),
+            at: datetime_of(m.created_at),
+            waiting: m.author_role == "buyer" && m.handled_at.is_none(),
+            attachments: m
+                .attachments
+                .iter()
+                .map(|a| AttachmentView {
+                    href: format!("{base}/attachments/{}", a.id),
+                    filename: a.filename.clone(),
+                    size_kb: (a.size + 1023) / 1024,
+                })
+                .collect(),
+        }
+    }
+}
+
 pub struct AnswerView {
     pub decision: String,
     pub amount: Option<String>,
@@ -93,6 +133,7 @@ pub enum Which {
     Request,
     Decide,
     Insolvent,
+    Message,
 }
 
 #[derive(Template)]
@@ -126,6 +167,10 @@ pub struct ClaimPage {
     reaction: Option<ReactionView>,
     outcome: Option<OutcomeView>,
     events: Vec<EventView>,
+    /// The claim's thread between the buyer, the merchant and the mediators.
+    messages: Vec<MessageView>,
+    /// The message being written (kept after an error).
+    message_body: String,
     can_request: bool,
     can_decide: bool,
     example_amount: String,
@@ -155,6 +200,20 @@ impl ClaimPage {
     fn insolvent_error(&self) -> Option<&str> {
         self.error_for(Which::Insolvent)
     }
+
+    fn message_error(&self) -> Option<&str> {
+        self.error_for(Which::Message)
+    }
+
+    /// Keeps the text of a refused message in the form.
+    pub fn keep_message(&mut self, body: String) {
+        self.message_body = body;
+    }
+}
+
+/// Claim `id`'s thread in the console: messages are posted here, attachments lie below it.
+pub fn messages_path(id: i64) -> String {
+    format!("/mediator/claims/{id}/messages")
 }
 
 fn money(minor: i64, c: &ClaimRecord) -> String {
@@ -254,7 +313,11 @@ pub async fn build(
         .into_iter()
         .filter(|e| timeline::of_claim(e, c.id))
         .collect();
+    let thread = store::messages::thread(&mut conn, c.merchant_id, Subject::Claim(c.id))
+        .await
+        .map_err(db_error)?;
     drop(conn);
+    let thread_base = messages_path(c.id);
 
     let currency = order.currency;
     let refundable_minor: i64 = order.payments.iter().map(|p| p.refundable().minor).sum();
@@ -349,6 +412,11 @@ pub async fn build(
         reaction,
         outcome: outcome_view(&c),
         events: events.iter().map(EventView::from_record).collect(),
+        messages: thread
+            .iter()
+            .map(|m| MessageView::of(m, &thread_base))
+            .collect(),
+        message_body: String::new(),
         can_request: status == ClaimStatus::Escalated,
         can_decide: matches!(
             status,
@@ -390,7 +458,7 @@ pub async fn show(
 
 /// Only checked types are served with their own type; as an attachment with
 /// `nosniff`, a document never renders inside the console.
-fn served_type(stored: &str) -> &str {
+pub fn served_type(stored: &str) -> &str {
     match stored {
         "application/pdf" | "image/jpeg" | "image/png" | "image/gif" | "image/webp" => stored,
         _ => "application/octet-stream",
@@ -398,7 +466,7 @@ fn served_type(stored: &str) -> &str {
 }
 
 /// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266).
-fn disposition(filename: &str) -> String {
+pub fn disposition(filename: &str) -> String {
     let ascii: String = filename
         .chars()
         .map(|c| {

@@ -5,11 +5,14 @@
 mod claim_actions;
 mod claim_page;
 mod login;
+mod messages;
 mod queue;
 pub mod session;
 mod timeline;
 
+use crate::web::buyer::documents::BODY_LIMIT;
 use crate::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
@@ -24,6 +27,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/mediator/claims/{id}/documents/{doc_id}",
             get(claim_page::document),
+        )
+        .route(
+            "/mediator/claims/{id}/messages",
+            post(messages::post).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route(
+            "/mediator/claims/{id}/messages/attachments/{attachment_id}",
+            get(messages::attachment),
         )
         .route(
             "/mediator/claims/{id}/request-documents",
