@@ -56,7 +56,10 @@ pub enum TermsError {
 
 impl ProtectionTerms {
     pub fn validate(&self) -> Result<(), TermsError> {
-        if !(1..=365).contains(&self.protection_days) || self.reminder_day >= self.protection_days {
+        if !(1..=365).contains(&self.protection_days)
+            || self.reminder_day == 0
+            || self.reminder_day >= self.protection_days
+        {
             return Err(TermsError::BadProtection);
         }
         for d in [self.answer_days, self.reaction_days, self.documents_days] {

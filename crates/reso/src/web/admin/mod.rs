@@ -10,6 +10,7 @@ mod login;
 mod messages;
 pub(crate) mod money;
 mod orders;
+mod protection_settings;
 mod queue;
 mod return_actions;
 mod return_page;
@@ -58,6 +59,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/orders/{id}", get(orders::show))
         .route("/admin/orders/{id}/goodwill", post(orders::goodwill))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route(
+            "/admin/settings/protection",
+            get(protection_settings::show).post(protection_settings::save),
+        )
         .route("/admin/settings/webhooks", post(settings::add_webhook))
         .route(
             "/admin/settings/webhooks/{id}/disable",
