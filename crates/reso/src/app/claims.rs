@@ -527,6 +527,23 @@ pub async fn react(
     Ok(c)
 }
 
+/// Opens the transaction of a mediator's step. Mediators work across
+/// merchants, so the claim tells whose it is.
+async fn begin_mediation(
+    state: &AppState,
+    claim_id: i64,
+    now: i64,
+) -> AppResult<(Tx, Merchant, ClaimRecord)> {
+    let mut tx = state.db.begin().await?;
+    let merchant_id = store::claims::load_any(&mut tx, claim_id)
+        .await
+        .or_not_found("claim")?
+        .merchant_id;
+    let merchant = store::merchants::by_id(&mut tx, merchant_id).await?;
+    let c = load_for_change(&mut tx, merchant_id, claim_id, now).await?;
+    Ok((tx, merchant, c))
+}
+
 /// A mediator asks the merchant for more documents, with its own deadline.
 pub async fn request_documents(
     state: &AppState,
@@ -536,13 +553,7 @@ pub async fn request_documents(
 ) -> AppResult<ClaimRecord> {
     check_message(message, true)?;
     let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let merchant_id = store::claims::load_any(&mut tx, claim_id)
-        .await
-        .or_not_found("claim")?
-        .merchant_id;
-    let merchant = store::merchants::by_id(&mut tx, merchant_id).await?;
-    let mut c = load_for_change(&mut tx, merchant_id, claim_id, now).await?;
+    let (mut tx, merchant, mut c) = begin_mediation(state, claim_id, now).await?;
     let expected = c.claim.status;
     c.claim
         .request_documents(&merchant.protection, Timestamp(now))?;
@@ -609,13 +620,7 @@ pub async fn decide(
 ) -> AppResult<ClaimRecord> {
     check_message(message, true)?;
     let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let merchant_id = store::claims::load_any(&mut tx, claim_id)
-        .await
-        .or_not_found("claim")?
-        .merchant_id;
-    let merchant = store::merchants::by_id(&mut tx, merchant_id).await?;
-    let mut c = load_for_change(&mut tx, merchant_id, claim_id, now).await?;
+    let (mut tx, merchant, mut c) = begin_mediation(state, claim_id, now).await?;
     let expected = c.claim.status;
     let outcome = c.claim.decide(amount_minor, from_guarantee)?;
     c.decision_message = Some(message.trim().to_string());

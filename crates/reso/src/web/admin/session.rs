@@ -8,13 +8,12 @@ use crate::store::auth::StaffUser;
 use crate::store::merchants::Merchant;
 use crate::web::shared::PageError;
 use crate::AppState;
-use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use axum_extra::extract::{CookieJar, Form};
+use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -168,42 +167,11 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfField {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A staff form post: the user, and the form once its CSRF token matched
 /// the session's. A missing or wrong token is a 403 and nothing runs.
 pub struct StaffForm<T> {
     pub staff: Staff,
     pub form: T,
-}
-
-/// Deserializes a form body, as `axum_extra`'s `Form` does (repeated keys
-/// become `Vec`s).
-async fn parse<T: DeserializeOwned>(
-    content_type: Option<&header::HeaderValue>,
-    bytes: &axum::body::Bytes,
-) -> Result<T, Response> {
-    let mut req = Request::builder().method(Method::POST);
-    if let Some(ct) = content_type {
-        req = req.header(header::CONTENT_TYPE, ct);
-    }
-    let req = req
-        .body(Body::from(bytes.clone()))
-        .map_err(|e| PageError::from(AppError::Internal(e.into())).into_response())?;
-    match Form::<T>::from_request(req, &()).await {
-        Ok(Form(value)) => Ok(value),
-        Err(rejection) => {
-            let status = rejection.status();
-            Err(
-                PageError::new(status, "This form could not be read", rejection.body_text())
-                    .into_response(),
-            )
-        }
-    }
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
@@ -212,25 +180,14 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-            PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "This form is too large",
-                "Send fewer or shorter entries.",
-            )
-            .into_response()
-        })?;
-        let content_type = parts.headers.get(header::CONTENT_TYPE);
-        let sent: CsrfField = parse(content_type, &bytes).await?;
-        if sent.csrf.is_empty() || !app::auth::same_token(&staff.csrf, &sent.csrf) {
-            return Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The page was open too long or came from elsewhere. Go back, reload the page and try again.",
-            )
-            .into_response());
-        }
-        let form = parse(content_type, &bytes).await?;
+        let form = crate::web::csrf_form::read_checked(
+            &parts.headers,
+            body,
+            &staff.csrf,
+            FORM_LIMIT,
+            "Send fewer or shorter entries.",
+        )
+        .await?;
         Ok(StaffForm { staff, form })
     }
 }

@@ -7,13 +7,12 @@ use crate::app::{self, claims::Party, AppError};
 use crate::store::mediators::Mediator as Account;
 use crate::web::shared::PageError;
 use crate::AppState;
-use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use axum_extra::extract::{CookieJar, Form};
+use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -134,40 +133,11 @@ impl FromRequestParts<AppState> for Mediator {
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfField {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A mediator's form post: the mediator, and the form once its CSRF token
 /// matched the session's. A missing or wrong token is a 403 and nothing runs.
 pub struct MediatorForm<T> {
     pub mediator: Mediator,
     pub form: T,
-}
-
-/// Deserializes a form body, as `axum_extra`'s `Form` does.
-async fn parse<T: DeserializeOwned>(
-    content_type: Option<&header::HeaderValue>,
-    bytes: &axum::body::Bytes,
-) -> Result<T, Response> {
-    let mut req = Request::builder().method(Method::POST);
-    if let Some(ct) = content_type {
-        req = req.header(header::CONTENT_TYPE, ct);
-    }
-    let req = req
-        .body(Body::from(bytes.clone()))
-        .map_err(|e| PageError::from(AppError::Internal(e.into())).into_response())?;
-    match Form::<T>::from_request(req, &()).await {
-        Ok(Form(value)) => Ok(value),
-        Err(rejection) => Err(PageError::new(
-            rejection.status(),
-            "This form could not be read",
-            rejection.body_text(),
-        )
-        .into_response()),
-    }
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for MediatorForm<T> {
@@ -176,25 +146,14 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for MediatorForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let mediator = Mediator::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-            PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "This form is too large",
-                "Shorten the message and try again.",
-            )
-            .into_response()
-        })?;
-        let content_type = parts.headers.get(header::CONTENT_TYPE);
-        let sent: CsrfField = parse(content_type, &bytes).await?;
-        if sent.csrf.is_empty() || !app::auth::same_token(&mediator.csrf, &sent.csrf) {
-            return Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The page was open too long or came from elsewhere. Go back, reload the page and try again.",
-            )
-            .into_response());
-        }
-        let form = parse(content_type, &bytes).await?;
+        let form = crate::web::csrf_form::read_checked(
+            &parts.headers,
+            body,
+            &mediator.csrf,
+            FORM_LIMIT,
+            "Shorten the message and try again.",
+        )
+        .await?;
         Ok(MediatorForm { mediator, form })
     }
 }
