@@ -142,12 +142,14 @@ pub async fn request(
         Decision::RefundWithoutReturn => {
             refunds::refund_return_in(&mut tx, merchant, &mut record_, None, &Actor::System, now)
                 .await?;
+            // A refund writes rows of its own: read back what was stored.
+            record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
         }
+        // Authorizing saved `record_` as it is: it already is what is stored.
         _ => {}
     }
-    let saved = store::returns::load(&mut tx, merchant.id, return_id).await?;
     tx.commit().await?;
-    Ok(saved)
+    Ok(record_)
 }
 
 /// Loads a return for a change, with its order locked.

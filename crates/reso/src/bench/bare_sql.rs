@@ -57,7 +57,7 @@ async fn one_request(
     .fetch_all(&mut *tx)
     .await?;
     let _: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.merchant_id = $1 AND o.buyer_email = $2 AND r.created_at >= $3",
+        "SELECT COUNT(*) FROM orders o JOIN returns r ON r.order_id = o.id WHERE o.merchant_id = $1 AND o.buyer_email = $2 AND r.created_at >= $3",
     )
     .bind(merchant_id)
     .bind(format!("buyer{}@bench.test", i))

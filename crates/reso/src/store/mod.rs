@@ -5,6 +5,7 @@ pub mod auth;
 pub mod claims;
 pub mod deadlines;
 pub mod events;
+mod group_commit;
 pub mod jobs;
 pub mod mediators;
 pub mod merchants;
@@ -14,12 +15,57 @@ pub mod refunds;
 pub mod returns;
 pub mod webhooks;
 
+use group_commit::{GroupTx, GroupWriter};
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction for a change of state: on PostgreSQL a plain database
+/// transaction, on SQLite a member of a group commit. Either way `commit`
+/// returns once the change is durable, and dropping it undoes it.
+pub struct Tx(TxKind);
+
+enum TxKind {
+    Pool(Transaction<'static, Any>),
+    Group(GroupTx),
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self.0 {
+            TxKind::Pool(tx) => Ok(tx.commit().await?),
+            TxKind::Group(tx) => tx.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> StoreResult<()> {
+        match self.0 {
+            TxKind::Pool(tx) => Ok(tx.rollback().await?),
+            TxKind::Group(tx) => tx.rollback().await,
+        }
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            TxKind::Pool(tx) => tx,
+            TxKind::Group(tx) => tx,
+        }
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            TxKind::Pool(tx) => tx,
+            TxKind::Group(tx) => tx,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -27,14 +73,21 @@ pub enum Backend {
     Postgres,
 }
 
-/// The database. SQLite allows one writer at a time, so writes go through a
-/// pool of one connection (no "database is locked" under load) while reads
-/// use several; on PostgreSQL both are the same pool.
+/// The database. SQLite allows one writer at a time, so writes go through
+/// one connection with group commit (no "database is locked" under load,
+/// one fsync for many requests) while reads use a pool; on PostgreSQL both
+/// are the same pool.
 #[derive(Clone)]
 pub struct Db {
-    writer: AnyPool,
+    writer: Writer,
     reader: AnyPool,
     pub backend: Backend,
+}
+
+#[derive(Clone)]
+enum Writer {
+    Pool(AnyPool),
+    Group(GroupWriter),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +132,7 @@ impl Db {
                 .connect(url)
                 .await?;
             return Ok(Db {
-                writer: pool.clone(),
+                writer: Writer::Pool(pool.clone()),
                 reader: pool,
                 backend: Backend::Postgres,
             });
@@ -94,14 +147,7 @@ impl Db {
         // acknowledged commit on disk across a power cut.
         let pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                        PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
-        let writer = AnyPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _| {
-                Box::pin(async move { conn.execute(pragmas).await.map(|_| ()) })
-            })
-            .connect(&url)
-            .await?;
+        let writer = GroupWriter::start(group_commit::connect(&url, pragmas).await?);
         let reader = AnyPoolOptions::new()
             .max_connections(8)
             .after_connect(move |conn, _| {
@@ -110,31 +156,25 @@ impl Db {
             .connect(&url)
             .await?;
         Ok(Db {
-            writer,
+            writer: Writer::Group(writer),
             reader,
             backend: Backend::Sqlite,
         })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("migrations/sqlite")
-                    .run(&self.writer)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("migrations/postgres")
-                    .run(&self.writer)
-                    .await?
-            }
+        match &self.writer {
+            Writer::Group(group) => group.migrate(&sqlx::migrate!("migrations/sqlite")).await,
+            Writer::Pool(pool) => Ok(sqlx::migrate!("migrations/postgres").run(pool).await?),
         }
-        Ok(())
     }
 
     /// A transaction for a change of state.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(self.writer.begin().await?)
+        Ok(Tx(match &self.writer {
+            Writer::Pool(pool) => TxKind::Pool(pool.begin().await?),
+            Writer::Group(group) => TxKind::Group(group.begin().await?),
+        }))
     }
 
     /// For reads that need no transaction.
@@ -143,7 +183,10 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        self.writer.close().await;
+        match &self.writer {
+            Writer::Pool(pool) => pool.close().await,
+            Writer::Group(group) => group.close().await,
+        }
         self.reader.close().await;
     }
 }
