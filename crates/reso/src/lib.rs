@@ -11,6 +11,7 @@ pub mod demo;
 pub mod gateways;
 pub mod i18n;
 pub mod jobs;
+pub mod metrics;
 pub mod server;
 pub mod store;
 pub mod web;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     pub config: Arc<Config>,
     pub i18n: Arc<i18n::Translations>,
+    /// Request latencies and the `/metrics` access rule.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {

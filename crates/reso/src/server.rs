@@ -2,14 +2,14 @@
 
 use crate::clock::Clock;
 use crate::store::Db;
-use crate::{api, i18n, jobs, web, AppState, Config};
+use crate::{api, i18n, jobs, metrics, web, AppState, Config};
 use axum::http::{header, HeaderValue};
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 /// Connects, migrates and loads what every request needs.
 pub async fn build_state(
@@ -33,6 +33,7 @@ pub async fn build_state(
         secret: Arc::new(secret.into_bytes()),
         config: Arc::new(config),
         i18n: Arc::new(i18n),
+        metrics: Arc::new(metrics::Metrics::new(None)),
     })
 }
 
@@ -42,8 +43,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The application's routes plus `extra` (the dev clock's, when enabled).
 pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
+    let observe = middleware::from_fn_with_state(state.metrics.clone(), metrics::observe);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::scrape))
         .merge(extra)
         .merge(api::router())
         .merge(web::router())
@@ -59,7 +62,8 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Outermost: request id, span, log line and latency of every request.
+        .layer(observe)
         .with_state(state)
 }
 

@@ -208,8 +208,8 @@ async fn two_servers_on_one_database_fire_each_deadline_once() {
     clock.advance_days(6);
 
     let (a, b) = tokio::join!(
-        reso::app::claims::fire_due(&one, 7),
-        reso::app::claims::fire_due(&two, 7)
+        reso::app::deadlines::fire_due(&one, 7),
+        reso::app::deadlines::fire_due(&two, 7)
     );
     let (a, b) = (a.expect("server one"), b.expect("server two"));
     assert_eq!(a + b, CLAIMS, "server one fired {a}, server two {b}");
@@ -259,7 +259,7 @@ async fn a_thousand_deadlines_due_at_once_all_fire() {
         .await
         .expect("seed");
     clock.advance_days(5);
-    let fired = reso::app::claims::fire_due(&state, 500)
+    let fired = reso::app::deadlines::fire_due(&state, 500)
         .await
         .expect("fire");
     assert_eq!(fired, DEADLINES);

@@ -84,12 +84,11 @@ async fn an_abandoned_or_failed_transaction_leaves_no_trace_and_spares_the_other
     for t in tasks {
         t.await.unwrap();
     }
-    let kept: Vec<String> = sqlx::query_scalar(
-        "SELECT key FROM settings WHERE key LIKE 'mixed-%' ORDER BY key",
-    )
-    .fetch_all(db.reader())
-    .await
-    .unwrap();
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT key FROM settings WHERE key LIKE 'mixed-%' ORDER BY key")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
     let mut expected: Vec<String> = (0..30)
         .filter(|i| i % 3 == 0)
         .map(|i| format!("mixed-{i}"))

@@ -287,23 +287,32 @@ pub(crate) async fn claim_event(
     c: &ClaimRecord,
     kind: &str,
     actor: &str,
-    mut data: serde_json::Value,
+    data: serde_json::Value,
     now: i64,
 ) -> AppResult<()> {
+    record(tx, merchant, claim_event_input(c, kind, actor, data), now).await?;
+    Ok(())
+}
+
+/// A claim's event: its data always tells the claim, its order and where it stands.
+pub(crate) fn claim_event_input<'a>(
+    c: &'a ClaimRecord,
+    kind: &'a str,
+    actor: &'a str,
+    mut data: serde_json::Value,
+) -> EventInput<'a> {
     data["claim_id"] = json!(c.id);
     data["order_number"] = json!(c.order_number);
     data["status"] = json!(c.claim.status.code());
     data["due_at"] = json!(c.claim.due_at.map(Timestamp::millis));
-    let event = EventInput {
+    EventInput {
         order_id: Some(c.order_id),
         return_id: None,
         kind,
         actor,
         data,
         buyer: Some((&c.buyer_email, &c.locale)),
-    };
-    record(tx, merchant, event, now).await?;
-    Ok(())
+    }
 }
 
 /// The buyer opens a claim: not received, refund not received, or another problem.
@@ -708,99 +717,6 @@ pub async fn mark_insolvent(
     record(&mut tx, &merchant, event, now).await?;
     tx.commit().await?;
     Ok(escalated)
-}
-
-/// Fires one due deadline inside the worker's transaction. A deadline whose
-/// wait already ended (the merchant answered in time) changes nothing.
-pub(crate) async fn fire(tx: &mut Tx, d: &store::deadlines::Deadline, now: i64) -> AppResult<bool> {
-    let merchant = store::merchants::by_id(tx, d.merchant_id).await?;
-    if d.kind == DEADLINE_REMINDER {
-        let Some(order_id) = d.order_id else {
-            return Ok(false);
-        };
-        let order = store::orders::load(tx, merchant.id, order_id).await?;
-        let (protected, concluded) = store::claims::protection_of(tx, order_id).await?;
-        let active = matches!(
-            Protection::of(
-                protected,
-                concluded.is_some(),
-                order.placed_at,
-                &merchant.protection,
-                Timestamp(now)
-            ),
-            Protection::Active { .. }
-        );
-        // "Did everything go well?" makes no sense once the buyer told us it did not.
-        if !active || !store::claims::for_order(tx, order_id).await?.is_empty() {
-            return Ok(false);
-        }
-        let data = json!({ "order_number": order.number, "ends_at": merchant.protection.protection_ends(order.placed_at).millis() });
-        let event = EventInput {
-            order_id: Some(order_id),
-            return_id: None,
-            kind: "protection.reminder",
-            actor: "system",
-            data,
-            buyer: Some((order.buyer_email.as_str(), order.locale.as_str())),
-        };
-        record(tx, &merchant, event, now).await?;
-        return Ok(true);
-    }
-    let Some(claim_id) = d.claim_id else {
-        return Ok(false);
-    };
-    let mut c = store::claims::load(tx, merchant.id, claim_id).await?;
-    let expected = c.claim.status;
-    // Each deadline belongs to one wait: one of another wait that happens to
-    // fall due at the same instant must not end this one.
-    let waits_for = match d.kind.as_str() {
-        DEADLINE_ANSWER => ClaimStatus::AwaitingMerchant,
-        DEADLINE_REACTION => ClaimStatus::AwaitingBuyer,
-        DEADLINE_DOCUMENTS => ClaimStatus::AwaitingDocuments,
-        _ => return Ok(false),
-    };
-    // The claim's own due date decides: an older deadline of a finished wait does nothing.
-    if expected != waits_for
-        || c.claim.due_at.map(Timestamp::millis) != Some(d.due_at)
-        || !c.claim.deadline_passed(Timestamp(now))
-    {
-        return Ok(false);
-    }
-    if !store::claims::save(tx, &c, expected, now).await? {
-        return Ok(false);
-    }
-    let (kind, data) = match c.claim.status {
-        ClaimStatus::Closed => (
-            "claim.closed",
-            json!({ "outcome": c.claim.outcome, "why": "the buyer did not react in time" }),
-        ),
-        _ => (
-            "claim.escalated",
-            json!({ "escalation": c.claim.escalation.map(|e| e.code()), "why": d.kind }),
-        ),
-    };
-    claim_event(tx, &merchant, &c, kind, "system", data, now).await?;
-    Ok(true)
-}
-
-/// Fires every deadline due now, in batches; returns how many changed something.
-pub async fn fire_due(state: &AppState, batch: i64) -> AppResult<usize> {
-    let mut changed = 0;
-    loop {
-        let now = state.now();
-        let mut tx = state.db.begin().await?;
-        let due = store::deadlines::take_due(&mut tx, state.db.backend, now, batch).await?;
-        if due.is_empty() {
-            tx.rollback().await?;
-            return Ok(changed);
-        }
-        for d in &due {
-            if fire(&mut tx, d, now).await? {
-                changed += 1;
-            }
-        }
-        tx.commit().await?;
-    }
 }
 
 pub async fn load(state: &AppState, merchant_id: i64, claim_id: i64) -> AppResult<ClaimRecord> {

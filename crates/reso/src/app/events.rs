@@ -2,7 +2,7 @@
 //! transaction: the buyer's e-mail, the merchant's notifications, webhooks.
 
 use super::AppResult;
-use crate::store::{self, events::NewEvent, merchants::Merchant};
+use crate::store::{self, events::NewEvent, jobs::NewJob, merchants::Merchant};
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
 
@@ -65,32 +65,69 @@ pub struct EventInput<'a> {
     pub buyer: Option<(&'a str, &'a str)>,
 }
 
+/// Records an event and the jobs it causes; returns the event's id.
 pub async fn record(
     conn: &mut AnyConnection,
     merchant: &Merchant,
     e: EventInput<'_>,
     now: i64,
 ) -> AppResult<i64> {
-    let event_id = store::events::append(
-        conn,
-        &NewEvent {
+    let ids = record_many(conn, vec![(merchant, e)], now).await?;
+    Ok(ids[0])
+}
+
+/// Records many events (each with its merchant) and the jobs they cause, in
+/// a few statements; returns the events' ids in the order given.
+pub async fn record_many(
+    conn: &mut AnyConnection,
+    events: Vec<(&Merchant, EventInput<'_>)>,
+    now: i64,
+) -> AppResult<Vec<i64>> {
+    let rows: Vec<NewEvent> = events
+        .iter()
+        .map(|(merchant, e)| NewEvent {
             merchant_id: merchant.id,
             order_id: e.order_id,
             return_id: e.return_id,
             kind: e.kind,
             actor: e.actor,
             data: &e.data,
-        },
-        now,
-    )
-    .await?;
+        })
+        .collect();
+    let ids = store::events::append_many(conn, &rows, now).await?;
+    let mut merchant_ids: Vec<i64> = events.iter().map(|(m, _)| m.id).collect();
+    merchant_ids.sort_unstable();
+    merchant_ids.dedup();
+    let endpoints = store::webhooks::active_endpoints_of(conn, &merchant_ids).await?;
+    let mut jobs = Vec::new();
+    for ((merchant, e), event_id) in events.iter().zip(&ids) {
+        let endpoints = endpoints.get(&merchant.id).map_or(&[][..], Vec::as_slice);
+        jobs.extend(consequences(merchant, e, *event_id, endpoints, now));
+    }
+    store::jobs::enqueue_many(conn, &jobs, now, now).await?;
+    Ok(ids)
+}
+
+/// The jobs an event causes, in order: the buyer's mail, the staff
+/// notifications, one delivery per active webhook endpoint.
+fn consequences(
+    merchant: &Merchant,
+    e: &EventInput<'_>,
+    event_id: i64,
+    endpoints: &[i64],
+    now: i64,
+) -> Vec<NewJob> {
+    let mut jobs = Vec::new();
     if let Some((email, locale)) = e.buyer {
         if BUYER_MAILS.contains(&e.kind) {
             let payload = json!({
                 "template": e.kind, "to": email, "locale": locale, "merchant_id": merchant.id,
                 "event_id": event_id, "data": e.data, "order_id": e.order_id, "return_id": e.return_id,
             });
-            store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
+            jobs.push(NewJob {
+                kind: "mail",
+                payload,
+            });
         }
     }
     for to in staff_recipients(merchant, e.kind) {
@@ -99,14 +136,20 @@ pub async fn record(
             "merchant_id": merchant.id, "event_id": event_id, "kind": e.kind, "data": e.data,
             "order_id": e.order_id, "return_id": e.return_id,
         });
-        store::jobs::enqueue(conn, "mail", &payload, now, now).await?;
+        jobs.push(NewJob {
+            kind: "mail",
+            payload,
+        });
     }
-    for endpoint_id in crate::store::webhooks::active_endpoints(conn, merchant.id).await? {
+    for endpoint_id in endpoints {
         let payload = json!({
             "endpoint_id": endpoint_id, "event_id": event_id, "type": e.kind, "timestamp": now,
             "data": e.data, "merchant_id": merchant.id, "order_id": e.order_id, "return_id": e.return_id,
         });
-        store::jobs::enqueue(conn, "webhook", &payload, now, now).await?;
+        jobs.push(NewJob {
+            kind: "webhook",
+            payload,
+        });
     }
-    Ok(event_id)
+    jobs
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod buyer;
 pub mod claim_documents;
 pub mod claims;
+pub mod deadlines;
 pub mod error;
 pub mod events;
 pub mod evidence;

@@ -1,11 +1,13 @@
 //! `reso bench --deadlines N`: N claims whose answer deadline falls due at the
 //! same instant (a merchant silent on all of them), fired by the worker's own
-//! `app::claims::fire_due` until none is left. Each firing is the real work:
+//! `app::deadlines::fire_due` until none is left. Each firing is the real work:
 //! load the claim, escalate it, record the event and its buyer mail job.
+//! On a fresh SQLite file by default; `run_on` takes any database URL.
 
 use crate::app;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::store::merchants::{Merchant, NewMerchant, SupportContact};
+use crate::store::Backend;
 use crate::{server, AppState, Config};
 use reso_domain::time::MS_PER_DAY;
 use reso_domain::Currency;
@@ -17,7 +19,7 @@ pub const DEFAULT_DEADLINES: usize = 100_000;
 /// Rows written per seeding transaction.
 const SEED_BATCH: usize = 10_000;
 /// Deadlines fired per transaction, as the worker does.
-const FIRE_BATCH: i64 = 500;
+const FIRE_BATCH: i64 = 2_000;
 
 /// One timed run.
 #[derive(Debug, Clone)]
@@ -114,9 +116,9 @@ pub async fn seed(
     Ok(())
 }
 
-/// A fresh SQLite database in `dir` on a clock that stands still until moved.
-async fn fresh(dir: &std::path::Path) -> anyhow::Result<(AppState, ManualClock, Merchant)> {
-    let url = format!("sqlite://{}", dir.join("deadlines.db").display());
+/// The state on `database_url` on a clock that stands still until moved,
+/// and a merchant of its own.
+async fn fresh(database_url: &str) -> anyhow::Result<(AppState, ManualClock, Merchant)> {
     let config = Config {
         public_url: "http://127.0.0.1".into(),
         smtp: None,
@@ -125,11 +127,12 @@ async fn fresh(dir: &std::path::Path) -> anyhow::Result<(AppState, ManualClock, 
         simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let clock = ManualClock::frozen(SystemClock.now());
-    let state = server::build_state(&url, config, Arc::new(clock.clone())).await?;
+    let state = server::build_state(database_url, config, Arc::new(clock.clone())).await?;
     let merchant = app::merchants::create(
         &state,
         NewMerchant {
-            slug: "bench".into(),
+            // Unique, so that runs can follow each other on one database.
+            slug: format!("bench-{}", clock.now().millis()),
             name: "Bench Shop".into(),
             support: SupportContact {
                 email: "help@bench.test".into(),
@@ -146,28 +149,43 @@ async fn fresh(dir: &std::path::Path) -> anyhow::Result<(AppState, ManualClock, 
     Ok((state, clock, merchant))
 }
 
-/// Seeds `count` due deadlines and times firing all of them.
+/// Seeds `count` due deadlines in a fresh SQLite file and times firing all of them.
 pub async fn run(count: usize) -> anyhow::Result<DeadlineFigure> {
     let dir = std::env::temp_dir().join(format!("reso-bench-deadlines-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let (state, clock, merchant) = fresh(&dir).await?;
+    let url = format!("sqlite://{}", dir.join("deadlines.db").display());
+    let figure = run_on(&url, count).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    figure
+}
+
+/// Seeds `count` due deadlines on `database_url` (SQLite or PostgreSQL; it
+/// should have no other deadlines due) and times firing all of them.
+pub async fn run_on(database_url: &str, count: usize) -> anyhow::Result<DeadlineFigure> {
+    let (state, clock, merchant) = fresh(database_url).await?;
     let due_at = state.now() + 5 * MS_PER_DAY;
     let seeding = Instant::now();
     seed(&state, &merchant, count, due_at).await?;
+    if state.db.backend == Backend::Postgres {
+        // Statistics as autovacuum would gather them in a minute: without
+        // them the planner takes the freshly filled tables for empty ones.
+        sqlx::query("ANALYZE").execute(state.db.reader()).await?;
+    }
     let seed_time = seeding.elapsed();
     clock.advance_ms(5 * MS_PER_DAY + 1);
     let start = Instant::now();
-    let fired = app::claims::fire_due(&state, FIRE_BATCH)
+    let fired = app::deadlines::fire_due(&state, FIRE_BATCH)
         .await
         .map_err(|e| anyhow::anyhow!("firing deadlines: {e}"))?;
     let elapsed = start.elapsed();
-    let left = {
-        let mut conn = state.db.reader().acquire().await?;
-        crate::store::deadlines::pending(&mut conn).await?
-    };
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deadlines WHERE merchant_id = $1 AND fired_at IS NULL",
+    )
+    .bind(merchant.id)
+    .fetch_one(state.db.reader())
+    .await?;
     state.db.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
     anyhow::ensure!(
         left == 0 && fired == count,
         "{fired} of {count} deadlines changed a claim and {left} are still pending"

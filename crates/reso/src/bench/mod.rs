@@ -1,52 +1,101 @@
-//! `reso bench`: measures buyer return requests through the HTTP API against
-//! the same transactions written by bare SQL, side by side in one run, so the
-//! ratio means something on a shared, noisy machine.
+//! `reso bench`: the speed of Reso on SQLite and on PostgreSQL, measured side
+//! by side in one run so the ratios mean something on a shared, noisy
+//! machine. The server under test runs as its own `reso serve` process on a
+//! fresh copy of a database loaded through the use cases; the clients run
+//! here. Scenarios: buyer return requests over HTTP against the same
+//! transactions in bare SQL, a mixed day, deadlines falling due at once,
+//! memory and start-up, and (PostgreSQL) two server processes on one port.
 
 mod bare_sql;
+mod data;
+mod databases;
 pub mod deadlines;
+mod goals;
 mod load;
+mod memory;
+mod mixed;
+mod postgres;
+mod report;
+mod scale;
+mod server_process;
+mod startup;
 
-use crate::app::{self, Actor};
-use crate::clock::SystemClock;
-use crate::store::merchants::{Merchant, NewMerchant, SupportContact};
-use crate::{server, AppState, Config};
-use reso_domain::order::{NewLine, NewOrder, NewPayment, NewShipment};
-use reso_domain::{Currency, Email, PaymentMethod, Timestamp};
+use crate::store::Backend;
+use data::DataSize;
+use databases::Databases;
+use deadlines::DeadlineFigure;
+use load::Outcome;
+use server_process::Servers;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The concurrency the goals are stated at; the mixed day and the
+/// two-process comparison run at it.
+pub const GOAL_CLIENTS: usize = 32;
+const HTTP: &str = "return request via HTTP API";
+const BARE_SQL: &str = "same transactions, bare SQL";
+
 pub struct BenchOptions {
-    /// Concurrent clients for each measured level.
+    pub sqlite: bool,
+    pub postgres: bool,
+    /// A PostgreSQL server to create the databases on; without it one is
+    /// started here when `initdb` is installed.
+    pub postgres_url: Option<String>,
+    /// Concurrent clients for each level of return requests.
     pub clients: Vec<usize>,
-    /// How long each level runs.
+    /// How long each level (and each half of the two-process comparison) runs.
     pub duration: Duration,
-    /// Orders preloaded; requests spread over them.
-    pub orders: usize,
+    /// How long the mixed day runs.
+    pub mixed_duration: Duration,
+    pub data: DataSize,
+    pub deadlines: usize,
+    /// Starts timed on an empty database.
+    pub ready_runs: usize,
 }
 
 impl BenchOptions {
     pub fn full() -> Self {
         BenchOptions {
-            clients: vec![1, 32],
+            sqlite: true,
+            postgres: true,
+            postgres_url: None,
+            clients: vec![1, 8, 32, 128],
             duration: Duration::from_secs(10),
-            orders: 2_000,
+            mixed_duration: Duration::from_secs(20),
+            data: DataSize {
+                shops: 4,
+                orders_per_shop: 1_000,
+                open_returns_per_shop: 100,
+            },
+            deadlines: deadlines::DEFAULT_DEADLINES,
+            ready_runs: 7,
         }
     }
 
-    /// A few seconds in all: keeps the benchmark from rotting in CI.
+    /// Seconds per scenario, small data: keeps the benchmark from rotting in CI.
     pub fn quick() -> Self {
         BenchOptions {
-            clients: vec![1, 8],
-            duration: Duration::from_millis(1_500),
-            orders: 200,
+            clients: vec![1, GOAL_CLIENTS],
+            duration: Duration::from_secs(1),
+            mixed_duration: Duration::from_secs(2),
+            data: DataSize {
+                shops: 2,
+                orders_per_shop: 60,
+                open_returns_per_shop: 10,
+            },
+            deadlines: 1_000,
+            ready_runs: 2,
+            ..BenchOptions::full()
         }
     }
 }
 
-/// One measured level.
+/// One measured level, or one class of requests in it.
 #[derive(Debug, Clone)]
 pub struct Figure {
-    pub scenario: &'static str,
+    pub database: &'static str,
+    pub scenario: String,
     pub clients: usize,
     pub requests: usize,
     pub errors: usize,
@@ -56,168 +105,238 @@ pub struct Figure {
 }
 
 impl Figure {
-    fn from_latencies(
-        scenario: &'static str,
+    fn new(
+        database: &'static str,
+        scenario: &str,
         clients: usize,
         elapsed: Duration,
-        mut latencies: Vec<Duration>,
+        latencies: &[Duration],
         errors: usize,
     ) -> Self {
-        latencies.sort_unstable();
+        let mut sorted = latencies.to_vec();
+        sorted.sort_unstable();
         let pct = |p: f64| -> f64 {
-            if latencies.is_empty() {
+            if sorted.is_empty() {
                 return 0.0;
             }
-            let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-            latencies[i].as_secs_f64() * 1000.0
+            let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+            sorted[i].as_secs_f64() * 1000.0
         };
         Figure {
-            scenario,
+            database,
+            scenario: scenario.to_string(),
             clients,
-            requests: latencies.len(),
+            requests: sorted.len(),
             errors,
-            per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+            per_second: sorted.len() as f64 / elapsed.as_secs_f64(),
             p50_ms: pct(0.50),
             p99_ms: pct(0.99),
         }
     }
-}
 
-/// A fresh SQLite database with one merchant and `orders` delivered orders.
-async fn prepared(
-    dir: &std::path::Path,
-    name: &str,
-    orders: usize,
-) -> anyhow::Result<(AppState, Merchant)> {
-    let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
-    let config = Config {
-        public_url: "http://127.0.0.1".into(),
-        smtp: None,
-        mail_dir: None,
-        secure_cookies: false,
-        simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
-    };
-    let state = server::build_state(&url, config, Arc::new(SystemClock)).await?;
-    let merchant = app::merchants::create(
-        &state,
-        NewMerchant {
-            slug: "bench".into(),
-            name: "Bench Shop".into(),
-            support: SupportContact {
-                email: "help@bench.test".into(),
-                phone: String::new(),
-                hours: String::new(),
-                url: String::new(),
-            },
-            return_address: "Bench Returns, 1 Test Street".into(),
-            default_locale: "en".into(),
-            currency: Currency::parse("EUR")?,
-        },
-    )
-    .await?;
-    let now = state.now();
-    for i in 0..orders {
-        app::orders::upsert(&state, &merchant, &bench_order(i, now)?, &Actor::System).await?;
+    /// All requests of a run in one figure.
+    fn overall(database: &'static str, scenario: &str, clients: usize, o: &Outcome) -> Self {
+        let all: Vec<Duration> = o.latencies.concat();
+        Figure::new(
+            database,
+            scenario,
+            clients,
+            o.elapsed,
+            &all,
+            o.errors.iter().sum(),
+        )
     }
-    Ok((state, merchant))
 }
 
-/// Order `i`: one buyer each, lines with room for many returns.
-fn bench_order(i: usize, now: i64) -> anyhow::Result<NewOrder> {
-    let day = reso_domain::time::MS_PER_DAY;
-    Ok(NewOrder {
-        number: format!("B{i:06}"),
-        buyer_email: Email::parse(&format!("buyer{i}@bench.test"))?,
-        buyer_name: format!("Buyer {i}"),
-        locale: "en".into(),
-        currency: Currency::parse("EUR")?,
-        placed_at: Timestamp(now - 6 * day),
-        lines: vec![
-            NewLine {
-                sku: "SHIRT".into(),
-                title: "Shirt".into(),
-                quantity: 100_000,
-                unit_price_minor: 2_500,
-                returnable: true,
-            },
-            NewLine {
-                sku: "SOCKS".into(),
-                title: "Socks".into(),
-                quantity: 100_000,
-                unit_price_minor: 900,
-                returnable: true,
-            },
-        ],
-        payments: vec![NewPayment {
-            method: PaymentMethod::Card,
-            gateway: "simulator".into(),
-            reference: format!("pi_bench_{i}"),
-            captured_minor: 340_000_000,
-        }],
-        shipments: vec![NewShipment {
-            carrier: "DHL".into(),
-            tracking_number: format!("JD{i:08}"),
-            shipped_at: Some(Timestamp(now - 4 * day)),
-            delivered_at: Some(Timestamp(now - 2 * day)),
-        }],
+/// Everything measured on one database.
+pub struct DatabaseResults {
+    pub database: &'static str,
+    pub backend: Backend,
+    pub version: String,
+    /// HTTP and bare SQL, level by level.
+    pub requests: Vec<Figure>,
+    /// One figure per class of the mixed day, then all of them.
+    pub mixed: Vec<Figure>,
+    pub deadlines: Option<DeadlineFigure>,
+    pub idle_rss: Option<u64>,
+    pub peak_rss: Option<u64>,
+    /// Sorted.
+    pub ready: Vec<Duration>,
+    /// One process, then two.
+    pub scale: Option<(Figure, Figure)>,
+}
+
+impl DatabaseResults {
+    fn at(&self, scenario: &str, clients: usize) -> Option<&Figure> {
+        self.requests
+            .iter()
+            .find(|f| f.scenario == scenario && f.clients == clients)
+    }
+
+    pub fn http_at(&self, clients: usize) -> Option<&Figure> {
+        self.at(HTTP, clients)
+    }
+
+    pub fn bare_sql_at(&self, clients: usize) -> Option<&Figure> {
+        self.at(BARE_SQL, clients)
+    }
+
+    pub fn ready_median(&self) -> Option<Duration> {
+        self.ready.get(self.ready.len() / 2).copied()
+    }
+}
+
+/// The report and how many goals it missed.
+pub struct Summary {
+    pub markdown: String,
+    pub goals_missed: usize,
+}
+
+/// Runs every scenario on every database asked for.
+pub async fn run(opts: &BenchOptions) -> anyhow::Result<Summary> {
+    let started = time::OffsetDateTime::now_utc();
+    let work = WorkDir::create()?;
+    let mut results = Vec::new();
+    let mut notes = Vec::new();
+    if opts.sqlite {
+        let sqlite = Databases::sqlite(work.path.join("sqlite"))?;
+        results.push(measure(&sqlite, opts, &work.path.join("sqlite-serve")).await?);
+    }
+    if opts.postgres {
+        match postgres::Postgres::find(opts.postgres_url.as_deref(), &work.path)? {
+            Some(server) => {
+                let pg = Databases::postgres(server);
+                let measured = measure(&pg, opts, &work.path.join("postgres-serve")).await;
+                pg.finish().await?;
+                results.push(measured?);
+            }
+            None if !opts.sqlite => anyhow::bail!(
+                "no PostgreSQL to measure: give --postgres-url or install PostgreSQL (initdb)"
+            ),
+            None => notes.push(
+                "PostgreSQL not measured: no --postgres-url given and no initdb found \
+                 (apt-get install postgresql)."
+                    .to_string(),
+            ),
+        }
+    }
+    let verdicts = goals::verdicts(&results);
+    Ok(Summary {
+        markdown: report::render(started, &results, &notes, &verdicts),
+        goals_missed: verdicts.iter().filter(|v| v.met == Some(false)).count(),
     })
 }
 
-/// Runs every scenario and returns the report as Markdown.
-pub async fn run(opts: &BenchOptions) -> anyhow::Result<String> {
-    let dir = tempfile_dir()?;
-    let mut figures = Vec::new();
+/// Every scenario on one database.
+async fn measure(
+    databases: &Databases,
+    opts: &BenchOptions,
+    dir: &Path,
+) -> anyhow::Result<DatabaseResults> {
+    let label = databases.label();
+    eprintln!("{label}: loading the data through the use cases…");
+    let template = databases.template().await?;
+    let data = Arc::new(data::load(&template, opts.data).await?);
+    let mut results = DatabaseResults {
+        database: label,
+        backend: databases.backend(),
+        version: databases.version().await?,
+        requests: Vec::new(),
+        mixed: Vec::new(),
+        deadlines: None,
+        idle_rss: None,
+        peak_rss: None,
+        ready: Vec::new(),
+        scale: None,
+    };
+
     for &clients in &opts.clients {
-        let (state, merchant) = prepared(&dir, &format!("http-{clients}"), opts.orders).await?;
-        figures.push(
-            load::return_requests(
-                state.clone(),
-                &merchant,
-                clients,
-                opts.orders,
-                opts.duration,
-            )
-            .await?,
-        );
-        state.db.close().await;
-        let (state, merchant) = prepared(&dir, &format!("sql-{clients}"), opts.orders).await?;
-        figures.push(
-            bare_sql::return_requests(&state, &merchant, clients, opts.orders, opts.duration)
-                .await?,
-        );
-        state.db.close().await;
+        eprintln!("{label}: return requests at {clients} clients…");
+        let name = format!("http-{clients}");
+        let url = databases.copy(&name).await?;
+        let server = Servers::start(&name, &url, dir, 1).await?;
+        let outcome = load::return_requests(&server.base, &data, clients, opts.duration).await?;
+        drop(server);
+        databases.discard(&name).await?;
+        results
+            .requests
+            .push(Figure::overall(label, HTTP, clients, &outcome));
+
+        let name = format!("sql-{clients}");
+        let url = databases.copy(&name).await?;
+        let outcome = bare_sql::return_requests(&url, &data, clients, opts.duration).await?;
+        databases.discard(&name).await?;
+        results
+            .requests
+            .push(Figure::overall(label, BARE_SQL, clients, &outcome));
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(report(&figures))
-}
 
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("reso-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
-pub fn report(figures: &[Figure]) -> String {
-    let mut out = String::from(
-        "| scenario | clients | requests | errors | per second | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n",
-    );
-    for f in figures {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} |\n",
-            f.scenario, f.clients, f.requests, f.errors, f.per_second, f.p50_ms, f.p99_ms
+    eprintln!("{label}: a mixed day at {GOAL_CLIENTS} clients…");
+    let url = databases.copy("mixed").await?;
+    let server = Servers::start("mixed", &url, dir, 1).await?;
+    // Let the worker's first pass over the loaded data's jobs settle.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let pid = server.processes[0].pid();
+    results.idle_rss = Some(memory::resident(pid)?.0);
+    let outcome = mixed::run(&server.base, &data, GOAL_CLIENTS, opts.mixed_duration).await?;
+    results.peak_rss = Some(memory::resident(pid)?.1);
+    drop(server);
+    databases.discard("mixed").await?;
+    for (class, (name, _)) in mixed::CLASSES.iter().enumerate() {
+        results.mixed.push(Figure::new(
+            label,
+            name,
+            GOAL_CLIENTS,
+            outcome.elapsed,
+            &outcome.latencies[class],
+            outcome.errors[class],
         ));
     }
-    for pair in figures.chunks(2) {
-        if let [http, sql] = pair {
-            if sql.per_second > 0.0 {
-                out.push_str(&format!(
-                    "\nAt {} clients the HTTP API reaches {:.0} % of the bare-SQL rate.",
-                    http.clients,
-                    100.0 * http.per_second / sql.per_second
-                ));
-            }
-        }
+    results
+        .mixed
+        .push(Figure::overall(label, "all", GOAL_CLIENTS, &outcome));
+
+    eprintln!("{label}: start-up on an empty database…");
+    results.ready = startup::ready_times(databases, dir, opts.ready_runs).await?;
+
+    results.deadlines = Some(fire_deadlines(databases, opts.deadlines).await?);
+
+    if databases.backend() == Backend::Postgres {
+        results.scale = Some(scale::two_processes(databases, &data, opts, dir).await?);
     }
-    out.push('\n');
-    out
+    Ok(results)
+}
+
+/// The one call site of the deadline scenario: the worker's firing code on a
+/// fresh, empty database of the kind measured.
+async fn fire_deadlines(databases: &Databases, count: usize) -> anyhow::Result<DeadlineFigure> {
+    eprintln!(
+        "{}: {count} deadlines falling due at once…",
+        databases.label()
+    );
+    let url = databases.empty("deadlines").await?;
+    let figure = deadlines::run_on(&url, count).await?;
+    databases.discard("deadlines").await?;
+    Ok(figure)
+}
+
+/// A temporary folder for the run's databases and server output, deleted at
+/// the end (also on failure or Ctrl-C, which drops the run).
+struct WorkDir {
+    path: PathBuf,
+}
+
+impl WorkDir {
+    fn create() -> anyhow::Result<WorkDir> {
+        let path = std::env::temp_dir().join(format!("reso-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)?;
+        Ok(WorkDir { path })
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }

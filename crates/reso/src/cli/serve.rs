@@ -2,6 +2,7 @@
 
 use super::{redact, sqlite_url, DbArgs, Failure};
 use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::metrics::Metrics;
 use crate::{demo, server, AppState, Config, SmtpConfig};
 use clap::Args;
 use std::net::SocketAddr;
@@ -38,6 +39,15 @@ pub struct ServeArgs {
     /// moves forward, to watch deadlines pass. Refused with --secure-cookies.
     #[arg(long, env = "RESO_DEV_CLOCK")]
     dev_clock: bool,
+    /// Answer GET /metrics only with 'Authorization: Bearer TOKEN'
+    /// (open without it: the metrics are aggregate counts).
+    #[arg(long, env = "RESO_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Let several `reso serve` processes listen on the same address (Unix
+    /// SO_REUSEPORT): the kernel spreads new connections over them. For
+    /// PostgreSQL; several processes on one SQLite file gain nothing.
+    #[arg(long, env = "RESO_REUSE_PORT")]
+    reuse_port: bool,
 }
 
 #[derive(Debug, Args)]
@@ -59,10 +69,13 @@ pub struct DemoArgs {
     no_dev_clock: bool,
 }
 
-async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), Failure> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))?;
+async fn bind(addr: SocketAddr, reuse_port: bool) -> Result<(TcpListener, String), Failure> {
+    let listener = if reuse_port {
+        listen_shared(addr)
+    } else {
+        TcpListener::bind(addr).await
+    }
+    .map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))?;
     let bound = listener.local_addr().map_err(anyhow::Error::from)?;
     // 0.0.0.0 is where to listen, not an address a browser can open.
     let host = if bound.ip().is_unspecified() {
@@ -71,6 +84,29 @@ async fn bind(addr: SocketAddr) -> Result<(TcpListener, String), Failure> {
         bound.to_string()
     };
     Ok((listener, format!("http://{host}")))
+}
+
+/// A listener that other processes may bind too (`--reuse-port`).
+#[cfg(unix)]
+fn listen_shared(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does on Unix: a restart need not wait for TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+#[cfg(not(unix))]
+fn listen_shared(_addr: SocketAddr) -> std::io::Result<TcpListener> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "--reuse-port needs a Unix system",
+    ))
 }
 
 /// The system clock, or with `--dev-clock` one the API can move, and the
@@ -117,8 +153,17 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
                 .into(),
         ));
     }
+    if args
+        .metrics_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(Failure::Usage(
+            "--metrics-token is empty; set a token or leave it out".into(),
+        ));
+    }
     let url = args.db.url()?;
-    let (listener, base) = bind(args.addr).await?;
+    let (listener, base) = bind(args.addr, args.reuse_port).await?;
     // Before anything says "ready": a stop request from then on is honoured.
     let stop = server::shutdown_signal();
     let public_url = args.public_url.clone().unwrap_or_else(|| base.clone());
@@ -145,7 +190,10 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         simulator_settle_ms: crate::gateways::simulator::DEFAULT_SETTLE_AFTER_MS,
     };
     let (clock, dev_clock) = clock(args.dev_clock);
-    let state = state(&url, config, clock).await?;
+    let mut state = state(&url, config, clock).await?;
+    if let Some(token) = args.metrics_token {
+        state.metrics = Arc::new(Metrics::new(Some(token.trim().to_string())));
+    }
     tracing::info!(database = %redact(&url), mail = %mail_note, %public_url, "Reso is ready");
     println!("Listening on {base}");
     println!(
@@ -168,7 +216,7 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         remove_demo_dir(&args.data_dir)?;
     }
     let url = sqlite_url(&args.data_dir)?;
-    let (listener, base) = bind(args.addr).await?;
+    let (listener, base) = bind(args.addr, false).await?;
     let stop = server::shutdown_signal();
     let mail_dir = args.data_dir.join("mail");
     let config = Config {

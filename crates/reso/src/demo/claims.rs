@@ -296,7 +296,7 @@ pub async fn load(state: &AppState) -> AppResult<()> {
     for (at, event) in timeline {
         let behind = at - past.now();
         clock.advance_ms(behind);
-        claims::fire_due(&past, 500).await?;
+        crate::app::deadlines::fire_due(&past, 500).await?;
         match event {
             Event::Place(s) => {
                 let input = order_input(s, &merchant, at)?;
@@ -344,6 +344,6 @@ pub async fn load(state: &AppState) -> AppResult<()> {
         }
     }
     clock.advance_ms(now - past.now());
-    claims::fire_due(&past, 500).await?;
+    crate::app::deadlines::fire_due(&past, 500).await?;
     Ok(())
 }

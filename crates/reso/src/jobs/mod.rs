@@ -88,7 +88,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 }
 
 /// Deadlines fired per transaction.
-const DEADLINE_BATCH: i64 = 500;
+const DEADLINE_BATCH: i64 = 2_000;
 
 /// Fires the deadlines due now, then runs every job that is due now (by
 /// `state.clock`), including those that running them makes due; returns how
@@ -96,7 +96,7 @@ const DEADLINE_BATCH: i64 = 500;
 pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
     // Deadlines first: what they decide (an escalation, a closed claim) is
     // mailed by the jobs they write, in this same pass.
-    let mut ran = crate::app::claims::fire_due(state, DEADLINE_BATCH)
+    let mut ran = crate::app::deadlines::fire_due(state, DEADLINE_BATCH)
         .await
         .map_err(|e| anyhow::anyhow!("firing deadlines: {e}"))?;
     while ran < MAX_PER_CALL {

@@ -144,39 +144,73 @@ pub async fn save(
     expected: ClaimStatus,
     now: i64,
 ) -> StoreResult<bool> {
-    let outcome = c
-        .claim
-        .outcome
-        .map(|o| serde_json::to_string(&o))
-        .transpose()
-        .map_err(corrupt)?;
-    let done = sqlx::query(
-        "UPDATE claims SET status = $1, variant = $2, escalation = $3, outcome = $4, answer_decision = $5, \
-         answer_amount_minor = $6, answer_message = $7, answered_at = $8, return_id = $9, reaction = $10, reacted_at = $11, \
-         decision_message = $12, decided_at = $13, due_at = $14, updated_at = $15 \
-         WHERE id = $16 AND merchant_id = $17 AND status = $18",
-    )
-    .bind(c.claim.status.code())
-    .bind(c.claim.variant.map(variant_code))
-    .bind(c.claim.escalation.map(Escalation::code))
-    .bind(outcome)
-    .bind(&c.answer_decision)
-    .bind(c.answer_amount_minor)
-    .bind(&c.answer_message)
-    .bind(c.answered_at)
-    .bind(c.return_id)
-    .bind(&c.reaction)
-    .bind(c.reacted_at)
-    .bind(&c.decision_message)
-    .bind(c.decided_at)
-    .bind(c.claim.due_at.map(Timestamp::millis))
-    .bind(now)
-    .bind(c.id)
-    .bind(c.merchant_id)
-    .bind(expected.code())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(save_many(conn, &[(c, expected)], now).await? == [c.id])
+}
+
+/// Claims per UPDATE, seventeen bound parameters each. SQLite finds each numbered parameter by a linear scan, so binding costs the
+/// square of the parameters in a statement: a few hundred keeps it cheap.
+const CLAIMS_PER_UPDATE: usize = 16;
+
+/// Saves many claims, each only if its status is still the one expected
+/// (as `save`); returns the ids of those saved.
+pub async fn save_many(
+    conn: &mut AnyConnection,
+    changes: &[(&ClaimRecord, ClaimStatus)],
+    now: i64,
+) -> StoreResult<Vec<i64>> {
+    let mut saved = Vec::with_capacity(changes.len());
+    for chunk in changes.chunks(CLAIMS_PER_UPDATE) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let params: Vec<String> = (0..17).map(|k| format!("${}", 2 + 17 * i + k)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "WITH v (claim_id, merchant_id, expected, status, variant, escalation, outcome, answer_decision, \
+               answer_amount_minor, answer_message, answered_at, return_id, reaction, reacted_at, decision_message, \
+               decided_at, due_at) AS (VALUES {}) \
+             UPDATE claims SET status = v.status, variant = v.variant, escalation = v.escalation, outcome = v.outcome, \
+               answer_decision = v.answer_decision, answer_amount_minor = v.answer_amount_minor, \
+               answer_message = v.answer_message, answered_at = v.answered_at, return_id = v.return_id, \
+               reaction = v.reaction, reacted_at = v.reacted_at, decision_message = v.decision_message, \
+               decided_at = v.decided_at, due_at = v.due_at, updated_at = $1 \
+             FROM v WHERE claims.id = v.claim_id AND claims.merchant_id = v.merchant_id AND claims.status = v.expected \
+             RETURNING id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for (c, expected) in chunk {
+            let outcome = c
+                .claim
+                .outcome
+                .map(|o| serde_json::to_string(&o))
+                .transpose()
+                .map_err(corrupt)?;
+            query = query
+                .bind(c.id)
+                .bind(c.merchant_id)
+                .bind(expected.code())
+                .bind(c.claim.status.code())
+                .bind(c.claim.variant.map(variant_code))
+                .bind(c.claim.escalation.map(Escalation::code))
+                .bind(outcome)
+                .bind(&c.answer_decision)
+                .bind(c.answer_amount_minor)
+                .bind(&c.answer_message)
+                .bind(c.answered_at)
+                .bind(c.return_id)
+                .bind(&c.reaction)
+                .bind(c.reacted_at)
+                .bind(&c.decision_message)
+                .bind(c.decided_at)
+                .bind(c.claim.due_at.map(Timestamp::millis));
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            saved.push(r.try_get(0)?);
+        }
+    }
+    Ok(saved)
 }
 
 pub async fn load(
@@ -191,6 +225,25 @@ pub async fn load(
         .await?
         .ok_or(StoreError::NotFound)?;
     from_row(&row)
+}
+
+/// Claims by id, whichever merchant they belong to (the caller checks);
+/// those that do not exist are absent.
+pub async fn load_many(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<Vec<ClaimRecord>> {
+    let mut claims = Vec::with_capacity(ids.len());
+    // One bound parameter per claim, a few hundred per query (see `save_many`).
+    for chunk in ids.chunks(300) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{SELECT} WHERE c.id IN ({})", list.join(", "));
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            claims.push(from_row(&r)?);
+        }
+    }
+    Ok(claims)
 }
 
 /// For the mediators, who work across merchants.
@@ -368,6 +421,58 @@ pub async fn protection_of(
         row.try_get::<i64, _>("protected")? != 0,
         row.try_get("protection_concluded_at")?,
     ))
+}
+
+/// What the protection reminder of an order depends on.
+#[derive(Debug, Clone)]
+pub struct ReminderSubject {
+    pub order_id: i64,
+    pub merchant_id: i64,
+    pub order_number: String,
+    pub buyer_email: String,
+    pub locale: String,
+    pub placed_at: i64,
+    pub protected: bool,
+    pub concluded_at: Option<i64>,
+    /// Whether the buyer ever opened a claim on the order.
+    pub has_claims: bool,
+}
+
+/// The reminder subjects of several orders; orders that do not exist are absent.
+pub async fn reminder_subjects(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> StoreResult<Vec<ReminderSubject>> {
+    let mut subjects = Vec::with_capacity(order_ids.len());
+    // One bound parameter per order, a few hundred per query (see `save_many`).
+    for chunk in order_ids.chunks(300) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT o.id, o.merchant_id, o.number, o.buyer_email, o.locale, o.placed_at, o.protected, \
+               o.protection_concluded_at, \
+               (SELECT COUNT(*) FROM claims c WHERE c.order_id = o.id) AS claims \
+             FROM orders o WHERE o.id IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            subjects.push(ReminderSubject {
+                order_id: r.try_get("id")?,
+                merchant_id: r.try_get("merchant_id")?,
+                order_number: r.try_get("number")?,
+                buyer_email: r.try_get("buyer_email")?,
+                locale: r.try_get("locale")?,
+                placed_at: r.try_get("placed_at")?,
+                protected: r.try_get::<i64, _>("protected")? != 0,
+                concluded_at: r.try_get("protection_concluded_at")?,
+                has_claims: r.try_get::<i64, _>("claims")? > 0,
+            });
+        }
+    }
+    Ok(subjects)
 }
 
 pub async fn conclude_protection(

@@ -178,7 +178,9 @@ impl GroupTx {
             .map_err(|_| sqlx::Error::WorkerCrashed)?
             .clone();
         match done {
-            Some(Err(why)) => Err(sqlx::Error::Protocol(format!("group commit failed: {why}")).into()),
+            Some(Err(why)) => {
+                Err(sqlx::Error::Protocol(format!("group commit failed: {why}")).into())
+            }
             _ => Ok(()),
         }
     }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod mediators;
 pub mod merchants;
 pub mod messages;
+pub mod metrics;
 pub mod orders;
 pub mod refunds;
 pub mod returns;
