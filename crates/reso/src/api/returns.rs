@@ -41,7 +41,7 @@ pub async fn create(
     Path(number): Path<String>,
     WithRejection(Json(body), _): JsonBody<ReturnIn>,
 ) -> ApiResult<(StatusCode, Json<ReturnOut>)> {
-    let order = app::orders::by_number(&state, caller.merchant.id, &number).await?;
+    let order = app::orders::lines_by_number(&state, caller.merchant.id, &number).await?;
     let mut lines = Vec::with_capacity(body.lines.len());
     for (i, l) in body.lines.iter().enumerate() {
         let line_id = match (&l.order_line_id, &l.sku) {
@@ -49,8 +49,8 @@ pub async fn create(
             (None, Some(sku)) => order
                 .lines
                 .iter()
-                .find(|ol| &ol.sku == sku)
-                .map(|ol| ol.id)
+                .find(|(_, line_sku)| line_sku == sku)
+                .map(|(id, _)| *id)
                 .ok_or_else(|| {
                     ApiError::unprocessable(format!(
                         "lines[{i}].sku: '{sku}' is not in order {number}"

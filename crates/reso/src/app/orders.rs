@@ -216,6 +216,18 @@ pub async fn upsert_protected(
     })
 }
 
+/// The lines of an order named by its number, to resolve a request's SKUs.
+pub async fn lines_by_number(
+    state: &AppState,
+    merchant_id: i64,
+    number: &str,
+) -> AppResult<store::orders::OrderLines> {
+    let mut conn = state.db.reader().acquire().await?;
+    store::orders::lines_by_number(&mut conn, merchant_id, number)
+        .await?
+        .ok_or(AppError::NotFound("order"))
+}
+
 pub async fn by_number(state: &AppState, merchant_id: i64, number: &str) -> AppResult<Order> {
     let mut conn = state.db.reader().acquire().await?;
     let id = store::orders::id_by_number(&mut conn, merchant_id, number)

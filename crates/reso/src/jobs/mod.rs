@@ -111,10 +111,14 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
         if jobs.is_empty() {
             break;
         }
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        // One after the other: a buyer's mails arrive in the order written.
         for job in jobs {
-            run_one(state, job).await?;
+            let outcome = run_one(state, &job).await;
+            outcomes.push((job, outcome));
             ran += 1;
         }
+        record_outcomes(state, outcomes).await?;
     }
     Ok(ran)
 }
@@ -157,41 +161,49 @@ async fn dispatch(state: &AppState, job: &Job) -> JobResult {
     }
 }
 
-async fn run_one(state: &AppState, job: Job) -> anyhow::Result<()> {
-    let outcome = if job.attempts > MAX_ATTEMPTS {
+/// Runs one job's side effect; what came of it is recorded afterwards.
+async fn run_one(state: &AppState, job: &Job) -> JobResult {
+    if job.attempts > MAX_ATTEMPTS {
         // Claimed more often than it was allowed to fail: earlier runs died
         // (crash, panic) before recording anything.
-        Err(JobError::Permanent(anyhow::anyhow!(
+        return Err(JobError::Permanent(anyhow::anyhow!(
             "did not finish in {MAX_ATTEMPTS} attempts"
-        )))
-    } else {
-        match tokio::time::timeout(JOB_TIMEOUT, dispatch(state, &job)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(JobError::Retry(anyhow::anyhow!(
-                "timed out after {} s",
-                JOB_TIMEOUT.as_secs()
-            ))),
-        }
-    };
+        )));
+    }
+    match tokio::time::timeout(JOB_TIMEOUT, dispatch(state, job)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(JobError::Retry(anyhow::anyhow!(
+            "timed out after {} s",
+            JOB_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// Records what came of a batch of jobs in one transaction: one commit (one
+/// fsync) for the batch instead of one per job. A crash before it means the
+/// batch runs again when its lease ends — as with any job, harmless twice.
+async fn record_outcomes(state: &AppState, ran: Vec<(Job, JobResult)>) -> anyhow::Result<()> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    match outcome {
-        Ok(done) => {
-            for f in &done.follow_ups {
-                store::jobs::enqueue(&mut tx, f.kind, &f.payload, f.run_at, now).await?;
+    for (job, outcome) in ran {
+        match outcome {
+            Ok(done) => {
+                for f in &done.follow_ups {
+                    store::jobs::enqueue(&mut tx, f.kind, &f.payload, f.run_at, now).await?;
+                }
+                store::jobs::complete(&mut tx, job.id, now).await?;
             }
-            store::jobs::complete(&mut tx, job.id, now).await?;
-        }
-        Err(JobError::Retry(e)) if job.attempts < MAX_ATTEMPTS => {
-            let retry_at = now + backoff_ms(job.attempts);
-            let error = format!("{e:#}");
-            tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; will retry");
-            store::jobs::fail(&mut tx, job.id, &error, Some(retry_at), now).await?;
-        }
-        Err(JobError::Retry(e) | JobError::Permanent(e)) => {
-            let error = format!("{e:#}");
-            tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; giving up");
-            store::jobs::fail(&mut tx, job.id, &error, None, now).await?;
+            Err(JobError::Retry(e)) if job.attempts < MAX_ATTEMPTS => {
+                let retry_at = now + backoff_ms(job.attempts);
+                let error = format!("{e:#}");
+                tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; will retry");
+                store::jobs::fail(&mut tx, job.id, &error, Some(retry_at), now).await?;
+            }
+            Err(JobError::Retry(e) | JobError::Permanent(e)) => {
+                let error = format!("{e:#}");
+                tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; giving up");
+                store::jobs::fail(&mut tx, job.id, &error, None, now).await?;
+            }
         }
     }
     tx.commit().await?;

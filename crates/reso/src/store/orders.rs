@@ -25,6 +25,42 @@ pub async fn id_by_number(
     )
 }
 
+/// An order named by its number, with what a return request refers to:
+/// its lines by SKU and the buyer. One query, for the request's hot path.
+pub struct OrderLines {
+    pub id: i64,
+    pub buyer_email: String,
+    /// (line id, SKU) in line order.
+    pub lines: Vec<(i64, String)>,
+}
+
+pub async fn lines_by_number(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    number: &str,
+) -> StoreResult<Option<OrderLines>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.buyer_email, l.id AS line_id, l.sku FROM orders o \
+         JOIN order_lines l ON l.order_id = o.id \
+         WHERE o.merchant_id = $1 AND o.number = $2 ORDER BY l.id",
+    )
+    .bind(merchant_id)
+    .bind(number)
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(OrderLines {
+        id: first.try_get("id")?,
+        buyer_email: first.try_get("buyer_email")?,
+        lines: rows
+            .iter()
+            .map(|r| Ok((r.try_get("line_id")?, r.try_get("sku")?)))
+            .collect::<StoreResult<_>>()?,
+    }))
+}
+
 /// Takes the order's row lock (PostgreSQL) so concurrent changes to one order
 /// run one after the other; on SQLite the single writer already does that.
 pub async fn lock(conn: &mut AnyConnection, order_id: i64, now: i64) -> StoreResult<()> {
