@@ -169,7 +169,17 @@ impl Db {
     pub async fn migrate(&self) -> StoreResult<()> {
         match &self.writer {
             Writer::Group(group) => group.migrate(&sqlx::migrate!("migrations/sqlite")).await,
-            Writer::Pool(pool) => Ok(sqlx::migrate!("migrations/postgres").run(pool).await?),
+            Writer::Pool(pool) => {
+                let mut conn = pool.acquire().await?;
+                // Each migration's commit need not wait for the disk: the
+                // first acknowledged write after it flushes the log up to
+                // itself, schema included, and a migration lost in a crash
+                // before that simply runs again on the next start.
+                conn.execute("SET synchronous_commit = off").await?;
+                let migrated = sqlx::migrate!("migrations/postgres").run(&mut *conn).await;
+                conn.execute("RESET synchronous_commit").await?;
+                Ok(migrated?)
+            }
         }
     }
 
