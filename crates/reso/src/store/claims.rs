@@ -3,7 +3,7 @@
 use super::{StoreError, StoreResult};
 use reso_domain::claim::{Claim, ClaimKind, ClaimStatus, Escalation, Outcome, Variant};
 use reso_domain::{Currency, Money, Timestamp};
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Executor, Row};
 
 /// A claim with everything the pages and the API show.
 #[derive(Debug, Clone)]
@@ -60,43 +60,118 @@ fn parse_escalation(s: &str) -> Option<Escalation> {
     .find(|e| e.code() == s)
 }
 
-const SELECT: &str = "SELECT c.id, c.merchant_id, c.order_id, o.number AS order_number, o.placed_at, o.buyer_email, o.locale, \
-     o.currency, c.kind, c.status, c.buyer_text, c.variant, c.escalation, c.outcome, c.answer_decision, c.answer_amount_minor, \
-     c.answer_message, c.answered_at, c.return_id, c.reaction, c.reacted_at, c.decision_message, c.decided_at, c.due_at, \
-     c.created_at, c.updated_at, \
-     (SELECT CAST(COALESCE(SUM(l.quantity * l.unit_price_minor), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = c.order_id) AS order_value \
-     FROM claims c JOIN orders o ON o.id = c.order_id";
+/// The columns of a claim as the pages and the API show it: (name, SQL).
+const COLUMNS: [(&str, &str); 27] = [
+    ("id", "c.id"),
+    ("merchant_id", "c.merchant_id"),
+    ("order_id", "c.order_id"),
+    ("order_number", "o.number"),
+    ("placed_at", "o.placed_at"),
+    ("buyer_email", "o.buyer_email"),
+    ("locale", "o.locale"),
+    ("currency", "o.currency"),
+    ("kind", "c.kind"),
+    ("status", "c.status"),
+    ("buyer_text", "c.buyer_text"),
+    ("variant", "c.variant"),
+    ("escalation", "c.escalation"),
+    ("outcome", "c.outcome"),
+    ("answer_decision", "c.answer_decision"),
+    ("answer_amount_minor", "c.answer_amount_minor"),
+    ("answer_message", "c.answer_message"),
+    ("answered_at", "c.answered_at"),
+    ("return_id", "c.return_id"),
+    ("reaction", "c.reaction"),
+    ("reacted_at", "c.reacted_at"),
+    ("decision_message", "c.decision_message"),
+    ("decided_at", "c.decided_at"),
+    ("due_at", "c.due_at"),
+    ("created_at", "c.created_at"),
+    ("updated_at", "c.updated_at"),
+    (
+        "order_value",
+        "(SELECT CAST(COALESCE(SUM(l.quantity * l.unit_price_minor), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = c.order_id)",
+    ),
+];
+
+const FROM: &str = "FROM claims c JOIN orders o ON o.id = c.order_id";
+
+static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns: Vec<String> = COLUMNS
+        .iter()
+        .map(|(name, sql)| format!("{sql} AS {name}"))
+        .collect();
+    format!("SELECT {} {FROM}", columns.join(", "))
+});
+
+/// The claims as one JSON array of objects in one row: thousands of rows
+/// would each cross from SQLite's thread and be converted on their own.
+fn select_json(postgres: bool) -> String {
+    let fields: Vec<String> = COLUMNS
+        .iter()
+        .map(|(name, sql)| format!("'{name}', {sql}"))
+        .collect();
+    if postgres {
+        format!(
+            "SELECT CAST(COALESCE(json_agg(json_build_object({})), '[]') AS TEXT) {FROM}",
+            fields.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT json_group_array(json_object({})) {FROM}",
+            fields.join(", ")
+        )
+    }
+}
+
+/// One claim as stored, before its codes are read.
+#[derive(serde::Deserialize)]
+struct ClaimRow {
+    id: i64,
+    merchant_id: i64,
+    order_id: i64,
+    order_number: String,
+    placed_at: i64,
+    buyer_email: String,
+    locale: String,
+    currency: String,
+    kind: String,
+    status: String,
+    buyer_text: String,
+    variant: Option<String>,
+    escalation: Option<String>,
+    outcome: Option<String>,
+    answer_decision: Option<String>,
+    answer_amount_minor: Option<i64>,
+    answer_message: Option<String>,
+    answered_at: Option<i64>,
+    return_id: Option<i64>,
+    reaction: Option<String>,
+    reacted_at: Option<i64>,
+    decision_message: Option<String>,
+    decided_at: Option<i64>,
+    due_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    order_value: i64,
+}
 
 fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ClaimRecord> {
-    let kind: String = r.try_get("kind")?;
-    let status: String = r.try_get("status")?;
-    let currency = Currency::parse(&r.try_get::<String, _>("currency")?).map_err(corrupt)?;
-    let outcome: Option<String> = r.try_get("outcome")?;
-    let outcome: Option<Outcome> = outcome
-        .map(|o| serde_json::from_str(&o))
-        .transpose()
-        .map_err(corrupt)?;
-    let variant: Option<String> = r.try_get("variant")?;
-    let escalation: Option<String> = r.try_get("escalation")?;
-    Ok(ClaimRecord {
+    record(ClaimRow {
         id: r.try_get("id")?,
         merchant_id: r.try_get("merchant_id")?,
         order_id: r.try_get("order_id")?,
         order_number: r.try_get("order_number")?,
-        order_placed_at: r.try_get("placed_at")?,
+        placed_at: r.try_get("placed_at")?,
         buyer_email: r.try_get("buyer_email")?,
         locale: r.try_get("locale")?,
+        currency: r.try_get("currency")?,
+        kind: r.try_get("kind")?,
+        status: r.try_get("status")?,
         buyer_text: r.try_get("buyer_text")?,
-        claim: Claim {
-            kind: ClaimKind::parse(&kind).ok_or_else(|| corrupt(format!("claim kind {kind}")))?,
-            status: ClaimStatus::parse(&status)
-                .ok_or_else(|| corrupt(format!("claim status {status}")))?,
-            order_value: Money::new(r.try_get("order_value")?, currency),
-            variant: variant.as_deref().and_then(parse_variant),
-            escalation: escalation.as_deref().and_then(parse_escalation),
-            outcome,
-            due_at: r.try_get::<Option<i64>, _>("due_at")?.map(Timestamp),
-        },
+        variant: r.try_get("variant")?,
+        escalation: r.try_get("escalation")?,
+        outcome: r.try_get("outcome")?,
         answer_decision: r.try_get("answer_decision")?,
         answer_amount_minor: r.try_get("answer_amount_minor")?,
         answer_message: r.try_get("answer_message")?,
@@ -106,8 +181,51 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ClaimRecord> {
         reacted_at: r.try_get("reacted_at")?,
         decision_message: r.try_get("decision_message")?,
         decided_at: r.try_get("decided_at")?,
+        due_at: r.try_get("due_at")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        order_value: r.try_get("order_value")?,
+    })
+}
+
+fn record(r: ClaimRow) -> StoreResult<ClaimRecord> {
+    let currency = Currency::parse(&r.currency).map_err(corrupt)?;
+    let outcome: Option<Outcome> = r
+        .outcome
+        .map(|o| serde_json::from_str(&o))
+        .transpose()
+        .map_err(corrupt)?;
+    let (kind, status) = (r.kind, r.status);
+    Ok(ClaimRecord {
+        id: r.id,
+        merchant_id: r.merchant_id,
+        order_id: r.order_id,
+        order_number: r.order_number,
+        order_placed_at: r.placed_at,
+        buyer_email: r.buyer_email,
+        locale: r.locale,
+        buyer_text: r.buyer_text,
+        claim: Claim {
+            kind: ClaimKind::parse(&kind).ok_or_else(|| corrupt(format!("claim kind {kind}")))?,
+            status: ClaimStatus::parse(&status)
+                .ok_or_else(|| corrupt(format!("claim status {status}")))?,
+            order_value: Money::new(r.order_value, currency),
+            variant: r.variant.as_deref().and_then(parse_variant),
+            escalation: r.escalation.as_deref().and_then(parse_escalation),
+            outcome,
+            due_at: r.due_at.map(Timestamp),
+        },
+        answer_decision: r.answer_decision,
+        answer_amount_minor: r.answer_amount_minor,
+        answer_message: r.answer_message,
+        answered_at: r.answered_at,
+        return_id: r.return_id,
+        reaction: r.reaction,
+        reacted_at: r.reacted_at,
+        decision_message: r.decision_message,
+        decided_at: r.decided_at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
     })
 }
 
@@ -147,70 +265,148 @@ pub async fn save(
     Ok(save_many(conn, &[(c, expected)], now).await? == [c.id])
 }
 
-/// Claims per UPDATE, seventeen bound parameters each. SQLite finds each numbered parameter by a linear scan, so binding costs the
-/// square of the parameters in a statement: a few hundred keeps it cheap.
-const CLAIMS_PER_UPDATE: usize = 16;
+/// A claim's saved state, as one element of the JSON array `save_many` binds.
+#[derive(serde::Serialize)]
+struct SavedClaim<'a> {
+    claim_id: i64,
+    merchant_id: i64,
+    expected: &'static str,
+    status: &'static str,
+    variant: Option<&'static str>,
+    escalation: Option<&'static str>,
+    outcome: Option<String>,
+    answer_decision: Option<&'a str>,
+    answer_amount_minor: Option<i64>,
+    answer_message: Option<&'a str>,
+    answered_at: Option<i64>,
+    return_id: Option<i64>,
+    reaction: Option<&'a str>,
+    reacted_at: Option<i64>,
+    decision_message: Option<&'a str>,
+    decided_at: Option<i64>,
+    due_at: Option<i64>,
+}
 
-/// Saves many claims, each only if its status is still the one expected
-/// (as `save`); returns the ids of those saved.
+/// The rows of `SavedClaim`s bound as `$2`, as a relation `v`. All claims go
+/// in one JSON parameter: SQLite finds each numbered parameter by a linear
+/// scan, so many bound parameters per statement cost their square.
+/// SQLite reads each element's JSON once, into its binary form (`jsonb`),
+/// in which looking up a field needs no parsing.
+const SAVED_SQLITE: &str = "WITH r AS MATERIALIZED (SELECT jsonb(value) AS b FROM json_each($2)), \
+     v AS (SELECT b ->> 'claim_id' AS claim_id, b ->> 'merchant_id' AS merchant_id, \
+       b ->> 'expected' AS expected, b ->> 'status' AS status, b ->> 'variant' AS variant, \
+       b ->> 'escalation' AS escalation, b ->> 'outcome' AS outcome, b ->> 'answer_decision' AS answer_decision, \
+       b ->> 'answer_amount_minor' AS answer_amount_minor, b ->> 'answer_message' AS answer_message, \
+       b ->> 'answered_at' AS answered_at, b ->> 'return_id' AS return_id, b ->> 'reaction' AS reaction, \
+       b ->> 'reacted_at' AS reacted_at, b ->> 'decision_message' AS decision_message, \
+       b ->> 'decided_at' AS decided_at, b ->> 'due_at' AS due_at FROM r)";
+const SAVED_POSTGRES: &str = "WITH v AS (SELECT * FROM json_to_recordset(CAST($2 AS json)) AS r(claim_id BIGINT, \
+       merchant_id BIGINT, expected TEXT, status TEXT, variant TEXT, escalation TEXT, outcome TEXT, answer_decision TEXT, \
+       answer_amount_minor BIGINT, answer_message TEXT, answered_at BIGINT, return_id BIGINT, reaction TEXT, \
+       reacted_at BIGINT, decision_message TEXT, decided_at BIGINT, due_at BIGINT))";
+const SAVE_SET: &str = " status = v.status, variant = v.variant, escalation = v.escalation, outcome = v.outcome, \
+       answer_decision = v.answer_decision, answer_amount_minor = v.answer_amount_minor, \
+       answer_message = v.answer_message, answered_at = v.answered_at, return_id = v.return_id, \
+       reaction = v.reaction, reacted_at = v.reacted_at, decision_message = v.decision_message, \
+       decided_at = v.decided_at, due_at = v.due_at, updated_at = $1 \
+     FROM v WHERE claims.id = v.claim_id AND claims.merchant_id = v.merchant_id AND claims.status = v.expected";
+
+/// Saves many claims in one UPDATE, each only if its status is still the
+/// one expected (as `save`); returns the ids of those saved.
 pub async fn save_many(
     conn: &mut AnyConnection,
     changes: &[(&ClaimRecord, ClaimStatus)],
     now: i64,
 ) -> StoreResult<Vec<i64>> {
-    let mut saved = Vec::with_capacity(changes.len());
-    for chunk in changes.chunks(CLAIMS_PER_UPDATE) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let params: Vec<String> = (0..17).map(|k| format!("${}", 2 + 17 * i + k)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "WITH v (claim_id, merchant_id, expected, status, variant, escalation, outcome, answer_decision, \
-               answer_amount_minor, answer_message, answered_at, return_id, reaction, reacted_at, decision_message, \
-               decided_at, due_at) AS (VALUES {}) \
-             UPDATE claims SET status = v.status, variant = v.variant, escalation = v.escalation, outcome = v.outcome, \
-               answer_decision = v.answer_decision, answer_amount_minor = v.answer_amount_minor, \
-               answer_message = v.answer_message, answered_at = v.answered_at, return_id = v.return_id, \
-               reaction = v.reaction, reacted_at = v.reacted_at, decision_message = v.decision_message, \
-               decided_at = v.decided_at, due_at = v.due_at, updated_at = $1 \
-             FROM v WHERE claims.id = v.claim_id AND claims.merchant_id = v.merchant_id AND claims.status = v.expected \
-             RETURNING id",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql).bind(now);
-        for (c, expected) in chunk {
-            let outcome = c
-                .claim
-                .outcome
-                .map(|o| serde_json::to_string(&o))
-                .transpose()
-                .map_err(corrupt)?;
-            query = query
-                .bind(c.id)
-                .bind(c.merchant_id)
-                .bind(expected.code())
-                .bind(c.claim.status.code())
-                .bind(c.claim.variant.map(variant_code))
-                .bind(c.claim.escalation.map(Escalation::code))
-                .bind(outcome)
-                .bind(&c.answer_decision)
-                .bind(c.answer_amount_minor)
-                .bind(&c.answer_message)
-                .bind(c.answered_at)
-                .bind(c.return_id)
-                .bind(&c.reaction)
-                .bind(c.reacted_at)
-                .bind(&c.decision_message)
-                .bind(c.decided_at)
-                .bind(c.claim.due_at.map(Timestamp::millis));
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            saved.push(r.try_get(0)?);
-        }
+    if changes.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(saved)
+    let rows = changes
+        .iter()
+        .map(|(c, expected)| {
+            Ok(SavedClaim {
+                claim_id: c.id,
+                merchant_id: c.merchant_id,
+                expected: expected.code(),
+                status: c.claim.status.code(),
+                variant: c.claim.variant.map(variant_code),
+                escalation: c.claim.escalation.map(Escalation::code),
+                outcome: c
+                    .claim
+                    .outcome
+                    .map(|o| serde_json::to_string(&o))
+                    .transpose()
+                    .map_err(corrupt)?,
+                answer_decision: c.answer_decision.as_deref(),
+                answer_amount_minor: c.answer_amount_minor,
+                answer_message: c.answer_message.as_deref(),
+                answered_at: c.answered_at,
+                return_id: c.return_id,
+                reaction: c.reaction.as_deref(),
+                reacted_at: c.reacted_at,
+                decision_message: c.decision_message.as_deref(),
+                decided_at: c.decided_at,
+                due_at: c.claim.due_at.map(Timestamp::millis),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let rows = serde_json::to_string(&rows).map_err(corrupt)?;
+    // The saved ids come back as one JSON array (see `select_json`).
+    let saved: String = if on_postgres(conn) {
+        sqlx::query_scalar(&format!(
+            "{SAVED_POSTGRES}, saved AS (UPDATE claims SET{SAVE_SET} RETURNING claims.id) \
+             SELECT CAST(COALESCE(json_agg(id), '[]') AS TEXT) FROM saved"
+        ))
+        .bind(now)
+        .bind(&rows)
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        // Usually every claim is saved: the UPDATE alone tells so by its
+        // count. Otherwise it is undone, and the claims found unchanged are
+        // saved (one writer: they stay unchanged until the UPDATE).
+        let update = format!("{SAVED_SQLITE} UPDATE claims SET{SAVE_SET}");
+        conn.execute("SAVEPOINT save_many").await?;
+        let updated = sqlx::query(&update)
+            .bind(now)
+            .bind(&rows)
+            .execute(&mut *conn)
+            .await?;
+        if updated.rows_affected() == changes.len() as u64 {
+            conn.execute("RELEASE save_many").await?;
+            return Ok(changes.iter().map(|(c, _)| c.id).collect());
+        }
+        conn.execute("ROLLBACK TO save_many").await?;
+        conn.execute("RELEASE save_many").await?;
+        let saved = sqlx::query_scalar(&format!(
+            "{SAVED_SQLITE} SELECT json_group_array(claims.id) FROM v JOIN claims ON claims.id = v.claim_id \
+             AND claims.merchant_id = v.merchant_id AND claims.status = v.expected WHERE $1 IS NOT NULL"
+        ))
+        .bind(now)
+        .bind(&rows)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(&update)
+            .bind(now)
+            .bind(&rows)
+            .execute(&mut *conn)
+            .await?;
+        saved
+    };
+    serde_json::from_str(&saved).map_err(corrupt)
+}
+
+fn on_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// `IN (…)` over the ids bound as one JSON array in `$1` (see `save_many`).
+fn in_json_ids(conn: &AnyConnection) -> &'static str {
+    if on_postgres(conn) {
+        "IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($1 AS json)))"
+    } else {
+        "IN (SELECT value FROM json_each($1))"
+    }
 }
 
 pub async fn load(
@@ -218,37 +414,40 @@ pub async fn load(
     merchant_id: i64,
     claim_id: i64,
 ) -> StoreResult<ClaimRecord> {
-    let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1 AND c.merchant_id = $2"))
-        .bind(claim_id)
-        .bind(merchant_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "{} WHERE c.id = $1 AND c.merchant_id = $2",
+        *SELECT
+    ))
+    .bind(claim_id)
+    .bind(merchant_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     from_row(&row)
 }
 
 /// Claims by id, whichever merchant they belong to (the caller checks);
 /// those that do not exist are absent.
 pub async fn load_many(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<Vec<ClaimRecord>> {
-    let mut claims = Vec::with_capacity(ids.len());
-    // One bound parameter per claim, a few hundred per query (see `save_many`).
-    for chunk in ids.chunks(300) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("{SELECT} WHERE c.id IN ({})", list.join(", "));
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            claims.push(from_row(&r)?);
-        }
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claims)
+    let sql = format!(
+        "{} WHERE c.id {}",
+        select_json(on_postgres(conn)),
+        in_json_ids(conn)
+    );
+    let rows: String = sqlx::query_scalar(&sql)
+        .bind(serde_json::to_string(ids).map_err(corrupt)?)
+        .fetch_one(conn)
+        .await?;
+    let rows: Vec<ClaimRow> = serde_json::from_str(&rows).map_err(corrupt)?;
+    rows.into_iter().map(record).collect()
 }
 
 /// For the mediators, who work across merchants.
 pub async fn load_any(conn: &mut AnyConnection, claim_id: i64) -> StoreResult<ClaimRecord> {
-    let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1"))
+    let row = sqlx::query(&format!("{} WHERE c.id = $1", *SELECT))
         .bind(claim_id)
         .fetch_optional(conn)
         .await?
@@ -257,7 +456,7 @@ pub async fn load_any(conn: &mut AnyConnection, claim_id: i64) -> StoreResult<Cl
 }
 
 pub async fn for_order(conn: &mut AnyConnection, order_id: i64) -> StoreResult<Vec<ClaimRecord>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE c.order_id = $1 ORDER BY c.id"))
+    let rows = sqlx::query(&format!("{} WHERE c.order_id = $1 ORDER BY c.id", *SELECT))
         .bind(order_id)
         .fetch_all(conn)
         .await?;
@@ -272,8 +471,9 @@ pub async fn for_merchant(
     limit: i64,
 ) -> StoreResult<Vec<ClaimRecord>> {
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE c.merchant_id = $1 AND (($2 IS NULL AND c.status <> 'closed') OR c.status = $2) \
-         ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id LIMIT $3"
+        "{} WHERE c.merchant_id = $1 AND (($2 IS NULL AND c.status <> 'closed') OR c.status = $2) \
+         ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id LIMIT $3",
+        *SELECT
     ))
     .bind(merchant_id)
     .bind(status.map(ClaimStatus::code))
@@ -286,7 +486,8 @@ pub async fn for_merchant(
 /// The mediators' queue: escalated claims (and those waiting for documents), oldest first.
 pub async fn escalated(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<ClaimRecord>> {
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE c.status IN ('escalated', 'awaiting_documents') ORDER BY c.updated_at, c.id LIMIT $1"
+        "{} WHERE c.status IN ('escalated', 'awaiting_documents') ORDER BY c.updated_at, c.id LIMIT $1",
+        *SELECT
     ))
     .bind(limit)
     .fetch_all(conn)
@@ -443,23 +644,23 @@ pub async fn reminder_subjects(
     conn: &mut AnyConnection,
     order_ids: &[i64],
 ) -> StoreResult<Vec<ReminderSubject>> {
-    let mut subjects = Vec::with_capacity(order_ids.len());
-    // One bound parameter per order, a few hundred per query (see `save_many`).
-    for chunk in order_ids.chunks(300) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT o.id, o.merchant_id, o.number, o.buyer_email, o.locale, o.placed_at, o.protected, \
-               o.protection_concluded_at, \
-               (SELECT COUNT(*) FROM claims c WHERE c.order_id = o.id) AS claims \
-             FROM orders o WHERE o.id IN ({})",
-            list.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            subjects.push(ReminderSubject {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT o.id, o.merchant_id, o.number, o.buyer_email, o.locale, o.placed_at, o.protected, \
+           o.protection_concluded_at, \
+           (SELECT COUNT(*) FROM claims c WHERE c.order_id = o.id) AS claims \
+         FROM orders o WHERE o.id {}",
+        in_json_ids(conn)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(serde_json::to_string(order_ids).map_err(corrupt)?)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReminderSubject {
                 order_id: r.try_get("id")?,
                 merchant_id: r.try_get("merchant_id")?,
                 order_number: r.try_get("number")?,
@@ -469,10 +670,9 @@ pub async fn reminder_subjects(
                 protected: r.try_get::<i64, _>("protected")? != 0,
                 concluded_at: r.try_get("protection_concluded_at")?,
                 has_claims: r.try_get::<i64, _>("claims")? > 0,
-            });
-        }
-    }
-    Ok(subjects)
+            })
+        })
+        .collect()
 }
 
 pub async fn conclude_protection(

@@ -1,8 +1,8 @@
 //! Deadlines as rows: stored with their due instant, fired exactly once by
 //! whichever worker claims them, in the transaction that applies their effect.
 
-use super::{Backend, StoreResult};
-use sqlx::{AnyConnection, Row};
+use super::{Backend, StoreError, StoreResult};
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
@@ -46,32 +46,61 @@ pub async fn take_due(
     now: i64,
     limit: i64,
 ) -> StoreResult<Vec<Deadline>> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
+    // The deadlines come back as one JSON array in one row: thousands of
+    // rows would each cross from SQLite's thread and be converted on their own.
+    let taken: String = match backend {
+        Backend::Postgres => {
+            sqlx::query_scalar(
+                "WITH taken AS (UPDATE deadlines SET fired_at = $1 WHERE id IN ( \
+                   SELECT id FROM deadlines WHERE fired_at IS NULL AND due_at <= $1 \
+                   ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id, merchant_id, kind, claim_id, order_id, due_at) \
+                 SELECT CAST(COALESCE(json_agg(json_build_array(id, merchant_id, kind, claim_id, order_id, due_at)), '[]') AS TEXT) \
+                 FROM taken",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        // One writer: what this transaction reads stays unfired until it marks it.
+        Backend::Sqlite => {
+            let due: String = sqlx::query_scalar(
+                "SELECT json_group_array(json_array(id, merchant_id, kind, claim_id, order_id, due_at)) FROM ( \
+                   SELECT id, merchant_id, kind, claim_id, order_id, due_at FROM deadlines \
+                   WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2)",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_one(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE deadlines SET fired_at = $1 WHERE fired_at IS NULL \
+                 AND id IN (SELECT value ->> 0 FROM json_each($2))",
+            )
+            .bind(now)
+            .bind(&due)
+            .execute(&mut *conn)
+            .await?;
+            due
+        }
     };
-    let rows = sqlx::query(&format!(
-        "UPDATE deadlines SET fired_at = $1 WHERE id IN ( \
-           SELECT id FROM deadlines WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2 {lock}) \
-         RETURNING id, merchant_id, kind, claim_id, order_id, due_at"
-    ))
-    .bind(now)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    let mut out: Vec<Deadline> = rows
-        .iter()
-        .map(|r| {
-            Ok(Deadline {
-                id: r.try_get("id")?,
-                merchant_id: r.try_get("merchant_id")?,
-                kind: r.try_get("kind")?,
-                claim_id: r.try_get("claim_id")?,
-                order_id: r.try_get("order_id")?,
-                due_at: r.try_get("due_at")?,
-            })
-        })
-        .collect::<StoreResult<_>>()?;
+    type Taken = (i64, i64, String, Option<i64>, Option<i64>, i64);
+    let taken: Vec<Taken> =
+        serde_json::from_str(&taken).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut out: Vec<Deadline> = taken
+        .into_iter()
+        .map(
+            |(id, merchant_id, kind, claim_id, order_id, due_at)| Deadline {
+                id,
+                merchant_id,
+                kind,
+                claim_id,
+                order_id,
+                due_at,
+            },
+        )
+        .collect();
     out.sort_by_key(|d| (d.due_at, d.id));
     Ok(out)
 }

@@ -2,7 +2,6 @@
 
 use super::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
@@ -16,6 +15,7 @@ pub struct EventRecord {
     pub at: i64,
 }
 
+#[derive(serde::Serialize)]
 pub struct NewEvent<'a> {
     pub merchant_id: i64,
     pub order_id: Option<i64>,
@@ -40,94 +40,70 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> Sto
     .await?)
 }
 
-/// Events per INSERT, six bound parameters each. SQLite finds each numbered parameter by a linear scan, so binding costs the
-/// square of the parameters in a statement: a few hundred keeps it cheap.
-const EVENTS_PER_INSERT: usize = 50;
+/// Appends the events bound as one JSON array in `$2` (SQLite finds each
+/// numbered parameter by a linear scan, so many bound parameters per
+/// statement cost their square). Each event's id is the highest id so far, `$3`,
+/// (the table is AUTOINCREMENT, and the single writer holds the database)
+/// plus its place in the array: the ids in ascending order are the events in
+/// the order given.
+const APPEND_SQLITE: &str = "WITH e AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($2)) \
+     INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) \
+     SELECT $3 + e.key + 1, b ->> 'merchant_id', b ->> 'order_id', b ->> 'return_id', b ->> 'kind', \
+       b ->> 'actor', b -> 'data', $1 \
+     FROM e ORDER BY e.key";
+/// PostgreSQL: each event takes its id from the sequence beside its place
+/// in the array, and both come back (`json` keeps `data`'s text as given).
+const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
+       SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id, x.ord, x.value \
+       FROM json_array_elements(CAST($2 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY x.ord), \
+     appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) OVERRIDING SYSTEM VALUE \
+       SELECT id, CAST(value ->> 'merchant_id' AS BIGINT), CAST(value ->> 'order_id' AS BIGINT), \
+         CAST(value ->> 'return_id' AS BIGINT), value ->> 'kind', value ->> 'actor', CAST(value -> 'data' AS TEXT), $1 \
+       FROM e) \
+     SELECT CAST(COALESCE(json_agg(json_build_array(id, ord - 1)), '[]') AS TEXT) FROM e";
 
-/// What tells one appended event from another: everything but its id.
-type Content = (i64, Option<i64>, Option<i64>, String, String, String);
-
-/// Appends many events with few INSERTs; returns their ids in the order given.
+/// Appends many events with one INSERT; returns their ids in the order given.
 pub async fn append_many(
     conn: &mut AnyConnection,
     events: &[NewEvent<'_>],
     now: i64,
 ) -> StoreResult<Vec<i64>> {
-    let mut ids = Vec::with_capacity(events.len());
-    for chunk in events.chunks(EVENTS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let p = 2 + 6 * i;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, $1)",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at) VALUES {} \
-             RETURNING id, merchant_id, order_id, return_id, kind, actor, data",
-            rows.join(", ")
-        );
-        let contents: Vec<Content> = chunk
-            .iter()
-            .map(|e| {
-                (
-                    e.merchant_id,
-                    e.order_id,
-                    e.return_id,
-                    e.kind.to_string(),
-                    e.actor.to_string(),
-                    e.data.to_string(),
-                )
-            })
-            .collect();
-        let mut query = sqlx::query(&sql).bind(now);
-        for c in &contents {
-            query = query
-                .bind(c.0)
-                .bind(c.1)
-                .bind(c.2)
-                .bind(c.3.as_str())
-                .bind(c.4.as_str())
-                .bind(c.5.as_str());
-        }
-        let returned = query.fetch_all(&mut *conn).await?;
-        // SQL does not promise RETURNING rows in VALUES order, so each event
-        // finds its id by its content. Events with equal content are
-        // indistinguishable; they get their ids in ascending order.
-        let mut by_content: HashMap<Content, Vec<i64>> = HashMap::new();
-        for r in &returned {
-            let content: Content = (
-                r.try_get("merchant_id")?,
-                r.try_get("order_id")?,
-                r.try_get("return_id")?,
-                r.try_get("kind")?,
-                r.try_get("actor")?,
-                r.try_get("data")?,
-            );
-            by_content
-                .entry(content)
-                .or_default()
-                .push(r.try_get("id")?);
-        }
-        for same in by_content.values_mut() {
-            same.sort_unstable_by(|a, b| b.cmp(a));
-        }
-        for c in &contents {
-            let id = by_content
-                .get_mut(c)
-                .and_then(Vec::pop)
-                .ok_or_else(|| StoreError::Corrupt("an appended event came back changed".into()))?;
-            ids.push(id);
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = serde_json::to_string(events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if conn.backend_name() != "PostgreSQL" {
+        let last: i64 = sqlx::query_scalar(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), \
+                        COALESCE((SELECT MAX(id) FROM events), 0))",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(APPEND_SQLITE)
+            .bind(now)
+            .bind(rows)
+            .bind(last)
+            .execute(&mut *conn)
+            .await?;
+        return Ok((1..=events.len() as i64).map(|i| last + i).collect());
+    }
+    // The (id, place) pairs come back as one JSON array in one row.
+    let returned: String = sqlx::query_scalar(APPEND_POSTGRES)
+        .bind(now)
+        .bind(rows)
+        .fetch_one(&mut *conn)
+        .await?;
+    let returned: Vec<(i64, usize)> =
+        serde_json::from_str(&returned).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut ids = vec![None; events.len()];
+    for (id, place) in returned {
+        if let Some(slot) = ids.get_mut(place) {
+            *slot = Some(id);
         }
     }
-    Ok(ids)
+    ids.into_iter()
+        .map(|id| id.ok_or_else(|| StoreError::Corrupt("an appended event has no id".into())))
+        .collect()
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<EventRecord> {

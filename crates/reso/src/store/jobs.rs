@@ -31,36 +31,47 @@ pub async fn enqueue(
 }
 
 /// A job to write: what runs it, and what it is told.
+#[derive(serde::Serialize)]
 pub struct NewJob {
     pub kind: &'static str,
     pub payload: serde_json::Value,
 }
 
-/// Jobs per INSERT, two bound parameters each. SQLite finds each numbered parameter by a linear scan, so binding costs the
-/// square of the parameters in a statement: a few hundred keeps it cheap.
-const JOBS_PER_INSERT: usize = 150;
+/// Writes the jobs bound as one JSON array in `$3` (SQLite finds each
+/// numbered parameter by a linear scan, so many bound parameters per
+/// statement cost their square). The payload's JSON text is stored as
+/// given: SQLite's `->` and PostgreSQL's `json` keep it.
+const ENQUEUE_SQLITE: &str =
+    "WITH j AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($3)) \
+     INSERT INTO jobs (kind, payload, run_at, created_at) \
+     SELECT b ->> 'kind', b -> 'payload', $1, $2 FROM j ORDER BY key";
+const ENQUEUE_POSTGRES: &str = "INSERT INTO jobs (kind, payload, run_at, created_at) \
+     SELECT value ->> 'kind', CAST(value -> 'payload' AS TEXT), $1, $2 \
+     FROM json_array_elements(CAST($3 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY ord";
 
-/// Writes many jobs due at `run_at` with few INSERTs, in the order given.
+/// Writes many jobs due at `run_at` with one INSERT, in the order given.
 pub async fn enqueue_many(
     conn: &mut AnyConnection,
     jobs: &[NewJob],
     run_at: i64,
     now: i64,
 ) -> StoreResult<()> {
-    for chunk in jobs.chunks(JOBS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, $1, $2)", 3 + 2 * i, 4 + 2 * i))
-            .collect();
-        let sql = format!(
-            "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql).bind(run_at).bind(now);
-        for job in chunk {
-            query = query.bind(job.kind).bind(job.payload.to_string());
-        }
-        query.execute(&mut *conn).await?;
+    if jobs.is_empty() {
+        return Ok(());
     }
+    let rows =
+        serde_json::to_string(jobs).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        ENQUEUE_POSTGRES
+    } else {
+        ENQUEUE_SQLITE
+    };
+    sqlx::query(sql)
+        .bind(run_at)
+        .bind(now)
+        .bind(rows)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
