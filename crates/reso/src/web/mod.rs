@@ -6,6 +6,7 @@ pub mod buyer;
 pub mod csrf_form;
 pub mod mediator;
 pub mod shared;
+pub mod sign_in;
 
 use crate::AppState;
 use axum::Router;

@@ -1,46 +1,15 @@
 //! Signing in and out of the control center.
 
-use super::session::{expired_cookie, safe_next, session_cookie, Empty, StaffForm, SESSION_COOKIE};
-use crate::app::{self, AppError};
-use crate::web::shared::{render, render_status, PageError};
+use super::session::{expired_cookie, session_cookie, Empty, StaffForm, SESSION_COOKIE};
+use crate::app;
+use crate::web::sign_in::{Credentials, NextQuery, CONTROL_CENTER};
 use crate::AppState;
-use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
-use serde::Deserialize;
-
-#[derive(Template)]
-#[template(path = "admin/login.html")]
-struct LoginPage<'a> {
-    lang: &'a str,
-    email: &'a str,
-    next: &'a str,
-    failed: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
 
 pub async fn show(Query(q): Query<NextQuery>) -> Response {
-    render(&LoginPage {
-        lang: "en",
-        email: "",
-        next: safe_next(q.next.as_deref()),
-        failed: false,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct Credentials {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
+    CONTROL_CENTER.page(&q)
 }
 
 pub async fn submit(
@@ -48,25 +17,10 @@ pub async fn submit(
     jar: CookieJar,
     Form(c): Form<Credentials>,
 ) -> Response {
-    let next = safe_next(c.next.as_deref());
-    match app::auth::login(&state, &c.email, &c.password).await {
-        Ok(session) => {
-            let jar = jar.add(session_cookie(&state, session.token));
-            (jar, Redirect::to(next)).into_response()
-        }
-        // One message for an unknown e-mail and a wrong password: the page
-        // must not tell which addresses have accounts.
-        Err(AppError::Unauthorized) => render_status(
-            StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                lang: "en",
-                email: c.email.trim(),
-                next,
-                failed: true,
-            },
-        ),
-        Err(e) => PageError::from(e).into_response(),
-    }
+    let session = app::auth::login(&state, &c.email, &c.password)
+        .await
+        .map(|s| session_cookie(&state, s.token));
+    CONTROL_CENTER.signed_in(jar, &c, session)
 }
 
 pub async fn logout(
@@ -74,10 +28,9 @@ pub async fn logout(
     jar: CookieJar,
     _form: StaffForm<Empty>,
 ) -> Response {
-    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        if let Err(e) = app::auth::logout(&state, &token).await {
-            return PageError::from(e).into_response();
-        }
-    }
-    (jar.remove(expired_cookie()), Redirect::to("/admin/login")).into_response()
+    let ended = match jar.get(SESSION_COOKIE) {
+        Some(token) => app::auth::logout(&state, token.value()).await,
+        None => Ok(()),
+    };
+    CONTROL_CENTER.signed_out(jar, expired_cookie(), ended)
 }

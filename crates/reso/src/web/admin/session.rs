@@ -7,11 +7,11 @@ use crate::app::{self, Actor, AppError};
 use crate::store::auth::StaffUser;
 use crate::store::merchants::Merchant;
 use crate::web::shared::PageError;
+use crate::web::sign_in::CONTROL_CENTER;
 use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::Method;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
@@ -84,50 +84,6 @@ impl Staff {
     }
 }
 
-/// Where to go after signing in: only a path inside the control center, so
-/// the login page cannot be used to send people elsewhere.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n)
-            if n.starts_with("/admin")
-                && !n.starts_with("//")
-                && !n.contains(['\\', '\r', '\n']) =>
-        {
-            n
-        }
-        _ => "/admin/returns",
-    }
-}
-
-fn to_login(parts: &Parts) -> Response {
-    // Bring the user back to the page they asked for; a POST is not replayed.
-    let wanted = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/admin/returns");
-    if parts.method == Method::GET
-        && safe_next(Some(wanted)) == wanted
-        && wanted != "/admin/returns"
-    {
-        let mut url = String::from("/admin/login?next=");
-        url.extend(form_urlencode(wanted));
-        return Redirect::to(&url).into_response();
-    }
-    Redirect::to("/admin/login").into_response()
-}
-
-/// Percent-encodes a query value (unreserved characters stay as they are).
-fn form_urlencode(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.bytes().map(|b| {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            (b as char).to_string()
-        } else {
-            format!("%{b:02X}")
-        }
-    })
-}
-
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
@@ -141,11 +97,11 @@ impl FromRequestParts<AppState> for Staff {
             .map(|c| c.value().to_string())
             .filter(|t| !t.is_empty())
         else {
-            return Err(to_login(parts));
+            return Err(CONTROL_CENTER.to_login(parts));
         };
         let (user, csrf) = match app::auth::session(state, &token).await {
             Ok(found) => found,
-            Err(AppError::Unauthorized) => return Err(to_login(parts)),
+            Err(AppError::Unauthorized) => return Err(CONTROL_CENTER.to_login(parts)),
             Err(e) => return Err(PageError::from(e).into_response()),
         };
         let merchant = app::merchants::by_id(state, user.merchant_id)

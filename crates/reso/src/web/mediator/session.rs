@@ -6,11 +6,11 @@
 use crate::app::{self, claims::Party, AppError};
 use crate::store::mediators::Mediator as Account;
 use crate::web::shared::PageError;
+use crate::web::sign_in::MEDIATOR_CONSOLE;
 use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::Method;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
@@ -72,44 +72,6 @@ pub struct Nav {
     pub csrf: String,
 }
 
-/// Where to go after signing in: only a page of the console, so the login
-/// page cannot be used to send people elsewhere.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n)
-            if n.starts_with("/mediator")
-                && !n.starts_with("/mediator/login")
-                && !n.contains(['\\', '\r', '\n']) =>
-        {
-            n
-        }
-        _ => "/mediator",
-    }
-}
-
-fn to_login(parts: &Parts) -> Response {
-    // Bring the mediator back to the page they asked for; a POST is not replayed.
-    let wanted = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/mediator");
-    if parts.method == Method::GET && safe_next(Some(wanted)) == wanted && wanted != "/mediator" {
-        let encoded: String = wanted
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        return Redirect::to(&format!("/mediator/login?next={encoded}")).into_response();
-    }
-    Redirect::to("/mediator/login").into_response()
-}
-
 impl FromRequestParts<AppState> for Mediator {
     type Rejection = Response;
 
@@ -123,11 +85,11 @@ impl FromRequestParts<AppState> for Mediator {
             .map(|c| c.value().to_string())
             .filter(|t| !t.is_empty())
         else {
-            return Err(to_login(parts));
+            return Err(MEDIATOR_CONSOLE.to_login(parts));
         };
         match app::mediators::session(state, &token).await {
             Ok((account, csrf)) => Ok(Mediator { account, csrf }),
-            Err(AppError::Unauthorized) => Err(to_login(parts)),
+            Err(AppError::Unauthorized) => Err(MEDIATOR_CONSOLE.to_login(parts)),
             Err(e) => Err(PageError::from(e).into_response()),
         }
     }
