@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod claim;
 pub mod decision;
+pub mod dispute;
 pub mod document;
 pub mod email;
 pub mod money;
