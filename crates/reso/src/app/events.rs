@@ -2,7 +2,7 @@
 //! transaction: the buyer's e-mail, the merchant's notifications, webhooks.
 
 use super::AppResult;
-use crate::store::{self, events::NewEvent, jobs::NewJob, merchants::Merchant};
+use crate::store::{self, events::NewEvent, jobs::QueuedJob, merchants::Merchant};
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
 
@@ -29,6 +29,7 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
     "return.requested",
     "return.in_transit",
     "refund.failed",
+    "refund.reversed",
     "claim.opened",
     "claim.escalated",
     "claim.documents_requested",
@@ -39,7 +40,12 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
 
 /// Events that wait for the shop to act, against a deadline: mailed to the
 /// shop's support address when no address is subscribed, so none goes unnoticed.
-pub const STAFF_MUST_KNOW: &[&str] = &["claim.opened", "claim.documents_requested"];
+pub const STAFF_MUST_KNOW: &[&str] = &[
+    "claim.opened",
+    "claim.documents_requested",
+    // Money the shop thought paid back is owed to the buyer again.
+    "refund.reversed",
+];
 
 /// The merchant addresses to notify of an event.
 pub fn staff_recipients<'m>(merchant: &'m Merchant, kind: &str) -> Vec<&'m str> {
@@ -95,28 +101,23 @@ pub async fn record_many(
         })
         .collect();
     let ids = store::events::append_many(conn, &rows, now).await?;
-    let mut merchant_ids: Vec<i64> = events.iter().map(|(m, _)| m.id).collect();
-    merchant_ids.sort_unstable();
-    merchant_ids.dedup();
-    let endpoints = store::webhooks::active_endpoints_of(conn, &merchant_ids).await?;
     let mut jobs = Vec::new();
     for ((merchant, e), event_id) in events.iter().zip(&ids) {
-        let endpoints = endpoints.get(&merchant.id).map_or(&[][..], Vec::as_slice);
-        jobs.extend(consequences(merchant, e, *event_id, endpoints, now));
+        jobs.extend(consequences(merchant, e, *event_id, now));
     }
-    store::jobs::enqueue_many(conn, &jobs, now, now).await?;
+    store::jobs::enqueue_fanned_out(conn, &jobs, now, now).await?;
     Ok(ids)
 }
 
 /// The jobs an event causes, in order: the buyer's mail, the staff
-/// notifications, one delivery per active webhook endpoint.
+/// notifications, one delivery per active webhook endpoint (looked up as the
+/// jobs are written).
 fn consequences(
     merchant: &Merchant,
     e: &EventInput<'_>,
     event_id: i64,
-    endpoints: &[i64],
     now: i64,
-) -> Vec<NewJob> {
+) -> Vec<QueuedJob> {
     let mut jobs = Vec::new();
     if let Some((email, locale)) = e.buyer {
         if BUYER_MAILS.contains(&e.kind) {
@@ -124,9 +125,10 @@ fn consequences(
                 "template": e.kind, "to": email, "locale": locale, "merchant_id": merchant.id,
                 "event_id": event_id, "data": e.data, "order_id": e.order_id, "return_id": e.return_id,
             });
-            jobs.push(NewJob {
+            jobs.push(QueuedJob {
                 kind: "mail",
                 payload,
+                per_endpoint_of: None,
             });
         }
     }
@@ -136,20 +138,20 @@ fn consequences(
             "merchant_id": merchant.id, "event_id": event_id, "kind": e.kind, "data": e.data,
             "order_id": e.order_id, "return_id": e.return_id,
         });
-        jobs.push(NewJob {
+        jobs.push(QueuedJob {
             kind: "mail",
             payload,
+            per_endpoint_of: None,
         });
     }
-    for endpoint_id in endpoints {
-        let payload = json!({
-            "endpoint_id": endpoint_id, "event_id": event_id, "type": e.kind, "timestamp": now,
-            "data": e.data, "merchant_id": merchant.id, "order_id": e.order_id, "return_id": e.return_id,
-        });
-        jobs.push(NewJob {
-            kind: "webhook",
-            payload,
-        });
-    }
+    let payload = json!({
+        "event_id": event_id, "type": e.kind, "timestamp": now,
+        "data": e.data, "merchant_id": merchant.id, "order_id": e.order_id, "return_id": e.return_id,
+    });
+    jobs.push(QueuedJob {
+        kind: "webhook",
+        payload,
+        per_endpoint_of: Some(merchant.id),
+    });
     jobs
 }

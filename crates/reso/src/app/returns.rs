@@ -2,7 +2,7 @@
 //! the parcel back, receipt and inspection. Refunds are in `refunds.rs`.
 
 use super::error::NotFoundAs;
-use super::events::{record, EventInput};
+use super::events::{record, record_many, EventInput};
 use super::{refunds, Actor, AppError, AppResult};
 use crate::store::{self, merchants::Merchant, returns::ReturnRecord, Tx};
 use crate::AppState;
@@ -38,6 +38,12 @@ fn check_text(text: &str, max: usize, what: &str) -> AppResult<()> {
 
 /// A buyer (or staff on their behalf) asks to return lines of an order. The
 /// merchant's decision matrix decides at once what happens next.
+///
+/// The writer's transaction does only what must be read and written under the
+/// order's lock: the order, the quantities other returns hold, the buyer's
+/// history, the return (authorized at once with its RMA number when the matrix
+/// says so), its events and their jobs. What it stores is known here, so it is
+/// not read back.
 pub async fn request(
     state: &AppState,
     merchant: &Merchant,
@@ -49,19 +55,19 @@ pub async fn request(
     let photo_bytes: Vec<&[u8]> = req.photos.iter().map(|p| p.bytes.as_slice()).collect();
     let photo_types = check_photos(&photo_bytes, 0)?;
     let now = state.now();
-    let mut tx = state.db.begin().await?;
-    store::orders::lock(&mut tx, order_id, now)
-        .await
-        .or_not_found("order")?;
-    let order = store::orders::load(&mut tx, merchant.id, order_id)
-        .await
-        .or_not_found("order")?;
-    let held = store::returns::held_quantities(&mut tx, order_id).await?;
-    let lines = rules::check_request(&order, &merchant.policy, &held, &req.lines, Timestamp(now))?;
     let year_ago = Timestamp(now).plus_days(-365).millis();
-    let prior =
-        store::returns::prior_returns(&mut tx, merchant.id, order.buyer_email.as_str(), year_ago)
-            .await?;
+    let mut tx = state.db.begin().await?;
+    let (order, history) =
+        store::returns::lock_order_for_request(&mut tx, merchant.id, order_id, year_ago, now)
+            .await
+            .or_not_found("order")?;
+    let lines = rules::check_request(
+        &order,
+        &merchant.policy,
+        &history.held,
+        &req.lines,
+        Timestamp(now),
+    )?;
     let mut amount = Money::zero(order.currency);
     for l in &lines {
         amount = amount.checked_add(l.unit_price.checked_mul(l.quantity)?)?;
@@ -70,7 +76,7 @@ pub async fn request(
         amount,
         reasons: lines.iter().map(|l| l.reason).collect(),
         days_since_delivery: order.delivered_at().map(|d| Timestamp(now).days_since(d)),
-        prior_returns: prior,
+        prior_returns: history.prior_returns,
         has_photos: !req.photos.is_empty(),
     };
     let verdict = merchant.matrix.decide(&facts);
@@ -82,74 +88,147 @@ pub async fn request(
         fixed => fixed,
     };
     let keep_goods = verdict.decision == Decision::RefundWithoutReturn;
-    let status = if verdict.decision == Decision::RequestPhotos {
+    let requested_status = if verdict.decision == Decision::RequestPhotos {
         ReturnStatus::PhotosRequested
     } else {
         ReturnStatus::Requested
     };
-    let return_id = store::returns::insert(
-        &mut tx,
-        &store::returns::NewReturn {
-            merchant_id: merchant.id,
-            order_id,
-            status,
-            decision: verdict.decision.code(),
-            decision_rule: verdict.rule.as_deref(),
-            keep_goods,
-            comment: req.comment.trim(),
-            refund_method: refund_method.code(),
-            lines: &lines,
-        },
-        now,
-    )
-    .await?;
+    let authorize = verdict.decision == Decision::AutoAuthorize;
+    let status = if authorize {
+        rules::next_status(requested_status, ReturnAction::Authorize)?
+    } else {
+        requested_status
+    };
+    let new = store::returns::NewReturn {
+        merchant_id: merchant.id,
+        order_id,
+        status,
+        rma: None,
+        decision: verdict.decision.code(),
+        decision_rule: verdict.rule.as_deref(),
+        keep_goods,
+        comment: req.comment.trim(),
+        refund_method: refund_method.code(),
+        lines: &lines,
+    };
+    let (return_id, rma) = if authorize {
+        insert_with_new_rma(&mut tx, &new, now).await?
+    } else {
+        let id = store::returns::insert(&mut tx, &new, now)
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a return without RMA clashed")))?;
+        (id, None)
+    };
+    let mut photo_ids = Vec::with_capacity(req.photos.len());
     for (photo, content_type) in req.photos.iter().zip(photo_types) {
-        store::returns::insert_photo(&mut tx, return_id, content_type, &photo.bytes, now).await?;
+        photo_ids.push(
+            store::returns::insert_photo(&mut tx, return_id, content_type, &photo.bytes, now)
+                .await?,
+        );
     }
+    let mut record_ = ReturnRecord {
+        id: return_id,
+        merchant_id: merchant.id,
+        order_id,
+        order_number: order.number.clone(),
+        buyer_email: order.buyer_email.to_string(),
+        locale: order.locale.clone(),
+        currency: order.currency,
+        rma: rma.map(|r| r.to_string()),
+        status,
+        decision: verdict.decision.code().to_string(),
+        decision_rule: verdict.rule.clone(),
+        keep_goods,
+        comment: new.comment.to_string(),
+        rejection_reason: None,
+        refund_method: refund_method.code().to_string(),
+        return_carrier: None,
+        return_tracking: None,
+        created_at: now,
+        updated_at: now,
+        lines,
+        photo_ids,
+    };
     let actor_label = actor.label();
     let buyer = Some((order.buyer_email.as_str(), order.locale.as_str()));
     let requested = json!({
         "order_number": order.number, "amount_minor": amount.minor, "currency": amount.currency,
         "decision": verdict.decision.code(), "rule": verdict.rule, "photos": req.photos.len(),
-        "lines": lines.iter().map(|l| json!({"sku": l.sku, "title": l.title, "quantity": l.quantity, "reason": l.reason})).collect::<Vec<_>>(),
+        "lines": record_.lines.iter().map(|l| json!({"sku": l.sku, "title": l.title, "quantity": l.quantity, "reason": l.reason})).collect::<Vec<_>>(),
     });
-    let event = EventInput {
+    let mut events = vec![EventInput {
         order_id: Some(order_id),
         return_id: Some(return_id),
         kind: "return.requested",
         actor: &actor_label,
         data: requested,
         buyer,
-    };
-    record(&mut tx, merchant, event, now).await?;
-    let mut record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
-    match verdict.decision {
-        Decision::AutoAuthorize => {
-            authorize_in(&mut tx, merchant, &mut record_, &Actor::System, now).await?
-        }
-        Decision::RequestPhotos if status == ReturnStatus::PhotosRequested => {
-            let data = json!({ "order_number": order.number, "message": "" });
-            let event = EventInput {
-                order_id: Some(order_id),
-                return_id: Some(return_id),
-                kind: "return.photos_requested",
-                actor: "system",
-                data,
-                buyer,
-            };
-            record(&mut tx, merchant, event, now).await?;
-        }
-        Decision::RefundWithoutReturn => {
-            refunds::refund_return_in(&mut tx, merchant, &mut record_, None, &Actor::System, now)
-                .await?;
-            // A refund writes rows of its own: read back what was stored.
-            record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
-        }
-        // Authorizing saved `record_` as it is: it already is what is stored.
-        _ => {}
+    }];
+    if authorize {
+        events.push(EventInput {
+            order_id: Some(order_id),
+            return_id: Some(return_id),
+            kind: "return.authorized",
+            actor: "system",
+            data: authorized_data(merchant, &record_),
+            buyer,
+        });
+    } else if status == ReturnStatus::PhotosRequested {
+        events.push(EventInput {
+            order_id: Some(order_id),
+            return_id: Some(return_id),
+            kind: "return.photos_requested",
+            actor: "system",
+            data: json!({ "order_number": order.number, "message": "" }),
+            buyer,
+        });
+    }
+    record_many(
+        &mut tx,
+        events.into_iter().map(|e| (merchant, e)).collect(),
+        now,
+    )
+    .await?;
+    if verdict.decision == Decision::RefundWithoutReturn {
+        refunds::refund_return_in(&mut tx, merchant, &mut record_, None, &Actor::System, now)
+            .await?;
+        // A refund writes rows of its own: read back what was stored.
+        record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
     }
     tx.commit().await?;
     Ok(record_)
+}
+
+/// Inserts a return authorized as it is asked for, under a fresh RMA number:
+/// the unique index tells when a number is taken, and another is drawn.
+async fn insert_with_new_rma(
+    tx: &mut Tx,
+    new: &store::returns::NewReturn<'_>,
+    now: i64,
+) -> AppResult<(i64, Option<RmaNumber>)> {
+    for _ in 0..8 {
+        let rma = RmaNumber::from_random(rand::thread_rng().gen());
+        let new = store::returns::NewReturn {
+            rma: Some(rma.as_str()),
+            ..*new
+        };
+        if let Some(id) = store::returns::insert(tx, &new, now).await? {
+            return Ok((id, Some(rma)));
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!(
+        "could not find a free RMA number"
+    )))
+}
+
+/// What the authorization event tells: the RMA number and how to send the
+/// goods back (the currency prices the return label in the buyer's mail).
+fn authorized_data(merchant: &Merchant, r: &ReturnRecord) -> serde_json::Value {
+    json!({
+        "order_number": r.order_number, "rma": r.rma, "return_address": merchant.return_address,
+        "return_shipping": merchant.policy.return_shipping, "window_days": merchant.policy.window_days,
+        "currency": r.currency,
+    })
 }
 
 /// Loads a return for a change, with its order locked.
@@ -197,10 +276,7 @@ async fn authorize_in(
     let rma = new_rma(tx, merchant.id).await?;
     r.rma = Some(rma.to_string());
     store::returns::save(tx, r, now).await?;
-    let data = json!({
-        "order_number": r.order_number, "rma": rma.as_str(), "return_address": merchant.return_address,
-        "return_shipping": merchant.policy.return_shipping, "window_days": merchant.policy.window_days,
-    });
+    let data = authorized_data(merchant, r);
     let event = EventInput {
         order_id: Some(r.order_id),
         return_id: Some(r.id),

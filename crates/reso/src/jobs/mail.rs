@@ -74,9 +74,11 @@ pub async fn run(state: &AppState, job: &Job) -> JobResult {
         // the order's currency, which that event does not carry.
         if payload.pointer("/data/currency").is_none() {
             if let Some(return_id) = payload.get("return_id").and_then(Value::as_i64) {
-                if let Ok(r) = store::returns::load(&mut conn, merchant_id, return_id).await {
+                if let Ok(currency) =
+                    store::returns::currency(&mut conn, merchant_id, return_id).await
+                {
                     if let Some(data) = payload.get_mut("data").and_then(Value::as_object_mut) {
-                        data.insert("currency".into(), Value::from(r.currency.as_str()));
+                        data.insert("currency".into(), Value::from(currency));
                     }
                 }
             }

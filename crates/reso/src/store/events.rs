@@ -42,18 +42,18 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> Sto
 
 /// Appends the events bound as one JSON array in `$2` (SQLite finds each
 /// numbered parameter by a linear scan, so many bound parameters per
-/// statement cost their square). Each event's id is the highest id so far, `$3`,
-/// (the table is AUTOINCREMENT, and the single writer holds the database)
-/// plus its place in the array: the ids in ascending order are the events in
-/// the order given.
-const APPEND_SQLITE: &str = "WITH e AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($2)) \
-     INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) \
-     SELECT $3 + e.key + 1, b ->> 'merchant_id', b ->> 'order_id', b ->> 'return_id', b ->> 'kind', \
+/// statement cost their square). They are inserted in the order given, and
+/// the table is AUTOINCREMENT: each new id is above every id before it, so
+/// the ids that come back, sorted, are the events' in the order given.
+pub(crate) const APPEND_SQLITE: &str =
+    "WITH e AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($2)) \
+     INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at) \
+     SELECT b ->> 'merchant_id', b ->> 'order_id', b ->> 'return_id', b ->> 'kind', \
        b ->> 'actor', b -> 'data', $1 \
-     FROM e ORDER BY e.key";
+     FROM e ORDER BY e.key RETURNING id";
 /// PostgreSQL: each event takes its id from the sequence beside its place
 /// in the array, and both come back (`json` keeps `data`'s text as given).
-const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
+pub(crate) const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
        SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id, x.ord, x.value \
        FROM json_array_elements(CAST($2 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY x.ord), \
      appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) OVERRIDING SYSTEM VALUE \
@@ -73,19 +73,16 @@ pub async fn append_many(
     }
     let rows = serde_json::to_string(events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if conn.backend_name() != "PostgreSQL" {
-        let last: i64 = sqlx::query_scalar(
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), \
-                        COALESCE((SELECT MAX(id) FROM events), 0))",
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-        sqlx::query(APPEND_SQLITE)
+        let mut ids: Vec<i64> = sqlx::query_scalar(APPEND_SQLITE)
             .bind(now)
             .bind(rows)
-            .bind(last)
-            .execute(&mut *conn)
+            .fetch_all(&mut *conn)
             .await?;
-        return Ok((1..=events.len() as i64).map(|i| last + i).collect());
+        if ids.len() != events.len() {
+            return Err(StoreError::Corrupt("an appended event has no id".into()));
+        }
+        ids.sort_unstable();
+        return Ok(ids);
     }
     // The (id, place) pairs come back as one JSON array in one row.
     let returned: String = sqlx::query_scalar(APPEND_POSTGRES)

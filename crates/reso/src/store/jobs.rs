@@ -75,6 +75,73 @@ pub async fn enqueue_many(
     Ok(())
 }
 
+/// A job to write, or with `per_endpoint_of` one webhook delivery job per
+/// active endpoint of that merchant, each payload told its `endpoint_id`.
+#[derive(serde::Serialize)]
+pub struct QueuedJob {
+    pub kind: &'static str,
+    pub payload: serde_json::Value,
+    pub per_endpoint_of: Option<i64>,
+}
+
+/// The jobs bound as one JSON array in `$3`, fanned out over the endpoints in
+/// the same statement: the lookup takes no statement of its own. Each
+/// delivery's payload is the given object's text with `endpoint_id` put first.
+pub(crate) const FAN_OUT_SQLITE: &str =
+    "WITH j AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($3)) \
+     INSERT INTO jobs (kind, payload, run_at, created_at) \
+     SELECT b ->> 'kind', \
+       CASE WHEN w.id IS NULL THEN b -> 'payload' \
+            ELSE '{\"endpoint_id\":' || w.id || ',' || substr(b -> 'payload', 2) END, $1, $2 \
+     FROM j LEFT JOIN webhook_endpoints w \
+       ON w.merchant_id = b ->> 'per_endpoint_of' AND w.disabled_at IS NULL \
+     WHERE b ->> 'per_endpoint_of' IS NULL OR w.id IS NOT NULL \
+     ORDER BY j.key, w.id";
+pub(crate) const FAN_OUT_POSTGRES: &str = "INSERT INTO jobs (kind, payload, run_at, created_at) \
+     SELECT x.value ->> 'kind', \
+       CASE WHEN w.id IS NULL THEN CAST(x.value -> 'payload' AS TEXT) \
+            ELSE '{\"endpoint_id\":' || w.id || ',' || substr(CAST(x.value -> 'payload' AS TEXT), 2) END, $1, $2 \
+     FROM json_array_elements(CAST($3 AS json)) WITH ORDINALITY AS x(value, ord) \
+     LEFT JOIN webhook_endpoints w \
+       ON w.merchant_id = CAST(x.value ->> 'per_endpoint_of' AS BIGINT) AND w.disabled_at IS NULL \
+     WHERE x.value ->> 'per_endpoint_of' IS NULL OR w.id IS NOT NULL \
+     ORDER BY x.ord, w.id";
+
+/// Writes the jobs due at `run_at` with one INSERT, in the order given, each
+/// fan-out as its deliveries in endpoint order.
+pub async fn enqueue_fanned_out(
+    conn: &mut AnyConnection,
+    jobs: &[QueuedJob],
+    run_at: i64,
+    now: i64,
+) -> StoreResult<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    if jobs
+        .iter()
+        .any(|j| j.per_endpoint_of.is_some() && j.payload.as_object().is_none_or(|o| o.is_empty()))
+    {
+        return Err(super::StoreError::Corrupt(
+            "a webhook delivery's payload must be an object with fields".into(),
+        ));
+    }
+    let rows =
+        serde_json::to_string(jobs).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        FAN_OUT_POSTGRES
+    } else {
+        FAN_OUT_SQLITE
+    };
+    sqlx::query(sql)
+        .bind(run_at)
+        .bind(now)
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` due jobs for `lease_ms`. A worker that dies holding a
 /// job loses it when the lease runs out, and another worker takes it again.
 pub async fn claim_due(

@@ -205,73 +205,111 @@ pub async fn upsert_shipment(
     Ok(())
 }
 
+/// The columns [`order_from_row`] reads, of the row `orders`: the order's
+/// lines, payments and shipments come along as JSON arrays of rows in id
+/// order, so a whole order is one statement instead of four.
+pub(crate) fn order_columns(postgres: bool) -> String {
+    let rows = |columns: &str, table: &str| {
+        if postgres {
+            format!(
+                "(SELECT CAST(COALESCE(json_agg(json_build_array({columns}) ORDER BY id), '[]') AS TEXT) \
+                 FROM {table} WHERE order_id = orders.id)"
+            )
+        } else {
+            format!(
+                "(SELECT json_group_array(json_array({columns}) ORDER BY id) FROM {table} WHERE order_id = orders.id)"
+            )
+        }
+    };
+    format!(
+        "orders.id, orders.merchant_id, orders.number, orders.buyer_email, orders.buyer_name, orders.locale, \
+         orders.currency, orders.placed_at, {} AS lines, {} AS payments, {} AS shipments",
+        rows(
+            "id, sku, title, quantity, unit_price_minor, returnable",
+            "order_lines"
+        ),
+        rows(
+            "id, method, gateway, reference, captured_minor, refunded_minor",
+            "payments"
+        ),
+        rows(
+            "id, carrier, tracking_number, shipped_at, delivered_at",
+            "shipments"
+        ),
+    )
+}
+
+static LOAD: std::sync::LazyLock<[String; 2]> = std::sync::LazyLock::new(|| {
+    [false, true].map(|postgres| {
+        format!(
+            "SELECT {} FROM orders WHERE id = $1 AND merchant_id = $2",
+            order_columns(postgres)
+        )
+    })
+});
+
+type LineRow = (i64, String, String, i64, i64, i64);
+type PaymentRow = (i64, String, String, String, i64, i64);
+type ShipmentRow = (i64, String, String, Option<i64>, Option<i64>);
+
+fn rows<T: serde::de::DeserializeOwned>(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<T> {
+    serde_json::from_str(&row.try_get::<String, _>(column)?).map_err(corrupt)
+}
+
 /// Loads a whole order. `merchant_id` is always part of the lookup, so one
 /// merchant can never load another's order by guessing ids.
 pub async fn load(conn: &mut AnyConnection, merchant_id: i64, order_id: i64) -> StoreResult<Order> {
-    let row = sqlx::query(
-        "SELECT id, merchant_id, number, buyer_email, buyer_name, locale, currency, placed_at \
-         FROM orders WHERE id = $1 AND merchant_id = $2",
-    )
-    .bind(order_id)
-    .bind(merchant_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    let sql = &LOAD[usize::from(conn.backend_name() == "PostgreSQL")];
+    let row = sqlx::query(sql)
+        .bind(order_id)
+        .bind(merchant_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    order_from_row(&row)
+}
+
+/// The order in a row with the columns of [`order_columns`].
+pub(crate) fn order_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Order> {
     let currency = Currency::parse(&row.try_get::<String, _>("currency")?).map_err(corrupt)?;
-    let lines = sqlx::query(
-        "SELECT id, sku, title, quantity, unit_price_minor, returnable FROM order_lines WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(OrderLine {
-            id: r.try_get("id")?,
-            sku: r.try_get("sku")?,
-            title: r.try_get("title")?,
-            quantity: r.try_get("quantity")?,
-            unit_price: Money::new(r.try_get("unit_price_minor")?, currency),
-            returnable: r.try_get::<i64, _>("returnable")? != 0,
-        })
-    })
-    .collect::<StoreResult<Vec<_>>>()?;
-    let payments = sqlx::query(
-        "SELECT id, method, gateway, reference, captured_minor, refunded_minor FROM payments WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        let method: String = r.try_get("method")?;
-        Ok(Payment {
-            id: r.try_get("id")?,
-            method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Other),
-            gateway: r.try_get("gateway")?,
-            reference: r.try_get("reference")?,
-            captured: Money::new(r.try_get("captured_minor")?, currency),
-            refunded: Money::new(r.try_get("refunded_minor")?, currency),
-        })
-    })
-    .collect::<StoreResult<Vec<_>>>()?;
-    let shipments = sqlx::query(
-        "SELECT id, carrier, tracking_number, shipped_at, delivered_at FROM shipments WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Shipment {
-            id: r.try_get("id")?,
-            carrier: r.try_get("carrier")?,
-            tracking_number: r.try_get("tracking_number")?,
-            shipped_at: r.try_get::<Option<i64>, _>("shipped_at")?.map(Timestamp),
-            delivered_at: r.try_get::<Option<i64>, _>("delivered_at")?.map(Timestamp),
-        })
-    })
-    .collect::<StoreResult<Vec<_>>>()?;
+    let lines = rows::<Vec<LineRow>>(row, "lines")?
+        .into_iter()
+        .map(
+            |(id, sku, title, quantity, unit_price, returnable)| OrderLine {
+                id,
+                sku,
+                title,
+                quantity,
+                unit_price: Money::new(unit_price, currency),
+                returnable: returnable != 0,
+            },
+        )
+        .collect();
+    let payments = rows::<Vec<PaymentRow>>(row, "payments")?
+        .into_iter()
+        .map(
+            |(id, method, gateway, reference, captured, refunded)| Payment {
+                id,
+                method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Other),
+                gateway,
+                reference,
+                captured: Money::new(captured, currency),
+                refunded: Money::new(refunded, currency),
+            },
+        )
+        .collect();
+    let shipments = rows::<Vec<ShipmentRow>>(row, "shipments")?
+        .into_iter()
+        .map(
+            |(id, carrier, tracking_number, shipped_at, delivered_at)| Shipment {
+                id,
+                carrier,
+                tracking_number,
+                shipped_at: shipped_at.map(Timestamp),
+                delivered_at: delivered_at.map(Timestamp),
+            },
+        )
+        .collect();
     Ok(Order {
         id: row.try_get("id")?,
         merchant_id: row.try_get("merchant_id")?,

@@ -2,7 +2,7 @@
 
 use super::{StoreError, StoreResult};
 use reso_domain::returns::LineDecision;
-use reso_domain::{Currency, Money, ReturnLine, ReturnReason, ReturnStatus};
+use reso_domain::{Currency, Money, Order, ReturnLine, ReturnReason, ReturnStatus};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -35,6 +35,8 @@ pub struct NewReturn<'a> {
     pub merchant_id: i64,
     pub order_id: i64,
     pub status: ReturnStatus,
+    /// Set when the return is authorized as it is asked for.
+    pub rma: Option<&'a str>,
     pub decision: &'a str,
     pub decision_rule: Option<&'a str>,
     pub keep_goods: bool,
@@ -43,32 +45,62 @@ pub struct NewReturn<'a> {
     pub lines: &'a [ReturnLine],
 }
 
-pub async fn insert(conn: &mut AnyConnection, r: &NewReturn<'_>, now: i64) -> StoreResult<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO returns (merchant_id, order_id, status, decision, decision_rule, keep_goods, comment, refund_method, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(r.merchant_id)
-    .bind(r.order_id)
-    .bind(r.status.code())
-    .bind(r.decision)
-    .bind(r.decision_rule)
-    .bind(i64::from(r.keep_goods))
-    .bind(r.comment)
-    .bind(r.refund_method)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    for line in r.lines {
-        sqlx::query("INSERT INTO return_lines (return_id, order_line_id, quantity, reason) VALUES ($1, $2, $3, $4)")
+pub(crate) const INSERT: &str = "INSERT INTO returns (merchant_id, order_id, status, rma, decision, decision_rule, keep_goods, comment, refund_method, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (merchant_id, rma) DO NOTHING RETURNING id";
+
+/// The return's lines, bound as one JSON array of
+/// `[order_line_id, quantity, reason]` in `$2`.
+pub(crate) const INSERT_LINES_SQLITE: &str =
+    "INSERT INTO return_lines (return_id, order_line_id, quantity, reason) \
+     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2) ORDER BY key";
+pub(crate) const INSERT_LINES_POSTGRES: &str =
+    "INSERT INTO return_lines (return_id, order_line_id, quantity, reason) \
+     SELECT $1, CAST(value ->> 0 AS BIGINT), CAST(value ->> 1 AS BIGINT), value ->> 2 \
+     FROM json_array_elements(CAST($2 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY ord";
+
+/// Inserts a return with its lines; returns its id, or `None` when its RMA
+/// number is already the merchant's (the unique index decides: pick another).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    r: &NewReturn<'_>,
+    now: i64,
+) -> StoreResult<Option<i64>> {
+    let id: Option<i64> = sqlx::query_scalar(INSERT)
+        .bind(r.merchant_id)
+        .bind(r.order_id)
+        .bind(r.status.code())
+        .bind(r.rma)
+        .bind(r.decision)
+        .bind(r.decision_rule)
+        .bind(i64::from(r.keep_goods))
+        .bind(r.comment)
+        .bind(r.refund_method)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    if !r.lines.is_empty() {
+        let lines: Vec<(i64, i64, &str)> = r
+            .lines
+            .iter()
+            .map(|l| (l.order_line_id, l.quantity, l.reason.code()))
+            .collect();
+        let lines =
+            serde_json::to_string(&lines).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sql = if conn.backend_name() == "PostgreSQL" {
+            INSERT_LINES_POSTGRES
+        } else {
+            INSERT_LINES_SQLITE
+        };
+        sqlx::query(sql)
             .bind(id)
-            .bind(line.order_line_id)
-            .bind(line.quantity)
-            .bind(line.reason.code())
+            .bind(lines)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(id)
+    Ok(Some(id))
 }
 
 pub async fn insert_photo(
@@ -227,6 +259,22 @@ pub async fn load(
     Ok(r)
 }
 
+/// The currency of a return of this merchant (its order's).
+pub async fn currency(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    return_id: i64,
+) -> StoreResult<String> {
+    sqlx::query_scalar(
+        "SELECT o.currency FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = $1 AND r.merchant_id = $2",
+    )
+    .bind(return_id)
+    .bind(merchant_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
 pub async fn id_by_rma(conn: &mut AnyConnection, merchant_id: i64, rma: &str) -> StoreResult<i64> {
     sqlx::query_scalar("SELECT id FROM returns WHERE merchant_id = $1 AND rma = $2")
         .bind(merchant_id)
@@ -262,25 +310,93 @@ pub async fn held_quantities(
         .collect()
 }
 
-/// Returns this buyer asked for at this shop since `since`: the buyer history
-/// the decision matrix looks at.
-pub async fn prior_returns(
+/// What a new return request is checked and decided against, besides the
+/// order: the quantities of each line held by returns still going on, and how
+/// many returns the buyer asked for at this shop since a given instant.
+pub struct RequestHistory {
+    pub held: HashMap<i64, i64>,
+    pub prior_returns: i64,
+}
+
+/// [`RequestHistory`]'s columns about the row `orders`, `since` being `$n`:
+/// the lines of returns still going on as a JSON array of
+/// `[order_line_id, quantity]`, and the buyer's count.
+fn history_columns(postgres: bool, since: &str) -> String {
+    let held = if postgres {
+        "(SELECT CAST(COALESCE(json_agg(json_build_array(rl.order_line_id, rl.quantity)), '[]') AS TEXT)"
+    } else {
+        "(SELECT json_group_array(json_array(rl.order_line_id, rl.quantity))"
+    };
+    format!(
+        "{held} FROM return_lines rl JOIN returns r ON r.id = rl.return_id \
+           WHERE r.order_id = orders.id AND r.status NOT IN ('rejected', 'closed')) AS held, \
+         (SELECT COUNT(*) FROM orders o JOIN returns r ON r.order_id = o.id \
+           WHERE o.merchant_id = orders.merchant_id AND o.buyer_email = orders.buyer_email AND r.created_at >= {since}) AS prior"
+    )
+}
+
+/// SQLite: the single writer already keeps other changes out, so the lock
+/// (touching the order) and the reads are one statement.
+pub(crate) static LOCK_AND_LOAD_SQLITE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| {
+        format!(
+            "UPDATE orders SET updated_at = $3 WHERE id = $1 AND merchant_id = $2 RETURNING {}, {}",
+            super::orders::order_columns(false),
+            history_columns(false, "$4")
+        )
+    });
+/// PostgreSQL: read after the lock (`orders::lock`) is held, so that the
+/// statement sees what the order's previous holder committed.
+pub(crate) static LOAD_LOCKED_POSTGRES: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {}, {} FROM orders WHERE id = $1 AND merchant_id = $2",
+            super::orders::order_columns(true),
+            history_columns(true, "$3")
+        )
+    });
+
+/// Locks the order for a new return request (see `orders::lock`) and reads
+/// what the request is checked against; `since` starts the buyer's history.
+pub async fn lock_order_for_request(
     conn: &mut AnyConnection,
     merchant_id: i64,
-    buyer_email: &str,
+    order_id: i64,
     since: i64,
-) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar(
-        // From the buyer's orders to their returns: the index on the buyer
-        // keeps this independent of how many returns the shop has.
-        "SELECT COUNT(*) FROM orders o JOIN returns r ON r.order_id = o.id \
-         WHERE o.merchant_id = $1 AND o.buyer_email = $2 AND r.created_at >= $3",
-    )
-    .bind(merchant_id)
-    .bind(buyer_email)
-    .bind(since)
-    .fetch_one(conn)
-    .await?)
+    now: i64,
+) -> StoreResult<(Order, RequestHistory)> {
+    let row = if conn.backend_name() == "PostgreSQL" {
+        super::orders::lock(&mut *conn, order_id, now).await?;
+        sqlx::query(&LOAD_LOCKED_POSTGRES)
+            .bind(order_id)
+            .bind(merchant_id)
+            .bind(since)
+            .fetch_optional(&mut *conn)
+            .await?
+    } else {
+        sqlx::query(&LOCK_AND_LOAD_SQLITE)
+            .bind(order_id)
+            .bind(merchant_id)
+            .bind(now)
+            .bind(since)
+            .fetch_optional(&mut *conn)
+            .await?
+    };
+    let row = row.ok_or(StoreError::NotFound)?;
+    let order = super::orders::order_from_row(&row)?;
+    let lines: Vec<(i64, i64)> = serde_json::from_str(&row.try_get::<String, _>("held")?)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut held = HashMap::new();
+    for (line, quantity) in lines {
+        *held.entry(line).or_insert(0) += quantity;
+    }
+    Ok((
+        order,
+        RequestHistory {
+            held,
+            prior_returns: row.try_get("prior")?,
+        },
+    ))
 }
 
 #[derive(Debug, Clone, Default)]

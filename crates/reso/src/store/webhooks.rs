@@ -2,7 +2,6 @@
 
 use super::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -27,41 +26,6 @@ pub async fn insert(
         .bind(now)
         .fetch_one(conn)
         .await?)
-}
-
-pub async fn active_endpoints(conn: &mut AnyConnection, merchant_id: i64) -> StoreResult<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND disabled_at IS NULL ORDER BY id")
-        .bind(merchant_id)
-        .fetch_all(conn)
-        .await?)
-}
-
-/// The active endpoints of several merchants, by merchant (each list in id
-/// order); a merchant without any is absent.
-pub async fn active_endpoints_of(
-    conn: &mut AnyConnection,
-    merchant_ids: &[i64],
-) -> StoreResult<HashMap<i64, Vec<i64>>> {
-    let mut endpoints: HashMap<i64, Vec<i64>> = HashMap::new();
-    // One bound parameter per merchant, a few hundred per query (see `claims::save_many`).
-    for chunk in merchant_ids.chunks(300) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT merchant_id, id FROM webhook_endpoints WHERE merchant_id IN ({}) AND disabled_at IS NULL ORDER BY id",
-            list.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            endpoints
-                .entry(r.try_get("merchant_id")?)
-                .or_default()
-                .push(r.try_get("id")?);
-        }
-    }
-    Ok(endpoints)
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Endpoint> {
