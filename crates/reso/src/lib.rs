@@ -12,6 +12,7 @@ pub mod gateways;
 pub mod i18n;
 pub mod jobs;
 pub mod metrics;
+pub mod secrets;
 pub mod server;
 pub mod store;
 pub mod web;
@@ -52,6 +53,9 @@ pub struct AppState {
     pub i18n: Arc<i18n::Translations>,
     /// Request latencies and the `/metrics` access rule.
     pub metrics: Arc<metrics::Metrics>,
+    /// Seals and opens payment providers' secrets (`RESO_SECRET_KEY`); without
+    /// it Reso runs, but refuses to store a provider secret.
+    pub sealing_key: Option<Arc<secrets::SecretKey>>,
 }
 
 impl AppState {

@@ -34,6 +34,8 @@ pub async fn build_state(
         config: Arc::new(config),
         i18n: Arc::new(i18n),
         metrics: Arc::new(metrics::Metrics::new(None)),
+        // Set by `reso serve` from the environment (and by tests that need it).
+        sealing_key: None,
     })
 }
 

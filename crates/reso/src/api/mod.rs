@@ -13,13 +13,14 @@ pub mod mediation;
 pub mod merchant;
 pub mod messages;
 pub mod orders;
+pub mod payment_providers;
 pub mod problem;
 pub mod returns;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         returns::withdraw, returns::refund,
         events::feed, events::add_webhook, events::list_webhooks, events::delete_webhook,
         merchant::show, merchant::update,
+        payment_providers::list, payment_providers::connect, payment_providers::disconnect,
         messages::return_thread, messages::post_on_return, messages::return_attachment,
         messages::claim_thread, messages::post_on_claim, messages::claim_attachment,
         messages::unanswered, messages::evidence,
@@ -46,7 +48,7 @@ use utoipa::{Modify, OpenApi};
         mediation::thread, mediation::post_message, mediation::message_attachment,
     ),
     modifiers(&ApiKeyAuth),
-    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
+    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "payment providers"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
 )]
 pub struct ApiDoc;
 
@@ -124,6 +126,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/webhooks/{id}", delete(events::delete_webhook))
         .route("/merchant", get(merchant::show).put(merchant::update))
+        .route("/payment-providers", get(payment_providers::list))
+        .route(
+            "/payment-providers/{provider}",
+            put(payment_providers::connect).delete(payment_providers::disconnect),
+        )
         .route(
             "/returns/{id}/messages",
             get(messages::return_thread)
@@ -197,5 +204,10 @@ pub fn router() -> Router<AppState> {
         .fallback(no_such_endpoint);
     Router::new()
         .route("/api/openapi.json", get(openapi_json))
+        // Outside /api/v1 and without an API key: providers sign what they send.
+        .route(
+            "/webhooks/payments/{account_id}",
+            post(payment_providers::ingress),
+        )
         .nest("/api/v1", v1)
 }

@@ -14,6 +14,8 @@ pub mod mediators;
 pub mod merchants;
 pub mod messages;
 pub mod orders;
+pub mod payment_providers;
+pub mod provider_notifications;
 pub mod refunds;
 pub mod returns;
 pub mod webhooks;

@@ -39,8 +39,25 @@ impl Method {
     }
 }
 
-/// Gateways Reso can refund through. "manual" means the shop refunds by hand.
-pub const GATEWAYS: &[&str] = &["simulator", "manual"];
+/// Gateways built into Reso, which need no account. "manual" means the shop
+/// refunds by hand.
+pub const BUILT_IN_GATEWAYS: &[&str] = &["simulator", "manual"];
+
+/// Can a refund go through this payment gateway: a built-in one, or a
+/// provider the merchant has connected an account of?
+async fn can_refund_through(tx: &mut Tx, merchant_id: i64, gateway: &str) -> AppResult<bool> {
+    if BUILT_IN_GATEWAYS.contains(&gateway) {
+        return Ok(true);
+    }
+    if crate::gateways::providers::Provider::parse(gateway).is_none() {
+        return Ok(false);
+    }
+    Ok(
+        store::provider_accounts::for_provider(tx, merchant_id, gateway)
+            .await?
+            .is_some(),
+    )
+}
 
 /// An Idempotency-Key with a digest of the request it came with.
 pub struct Idempotency<'a> {
@@ -91,10 +108,11 @@ async fn issue(
         }
         let gateway = match i.method {
             Method::OriginalPayment => {
-                if !GATEWAYS.contains(&payment.gateway.as_str()) {
+                if !can_refund_through(tx, merchant.id, &payment.gateway).await? {
                     return Err(AppError::Conflict(format!(
-                        "no adapter for gateway '{}' yet: refund manually or as store credit",
-                        payment.gateway
+                        "cannot refund through gateway '{}': connect its account \
+                         (PUT /api/v1/payment-providers/{}) or refund manually or as store credit",
+                        payment.gateway, payment.gateway
                     )));
                 }
                 payment.gateway.as_str()
@@ -102,7 +120,9 @@ async fn issue(
             Method::StoreCredit => "store_credit",
             Method::Manual => "manual",
         };
-        let settled_now = gateway != "simulator";
+        // Only a gateway that sends money (the simulator, a provider) keeps
+        // the refund pending until it answers.
+        let settled_now = i.method != Method::OriginalPayment || gateway == "manual";
         let number = store::merchants::next_counter(tx, merchant.id, "credit_note").await?;
         let credit_note = format!("CN-{number:06}");
         let refund_id = store::refunds::insert(
@@ -174,11 +194,11 @@ pub(crate) async fn refund_in(
         .or_not_found("order")?;
     // Through the gateway where Reso has an adapter; otherwise recorded as
     // paid by the shop itself, so the claim's answer never waits for one.
-    let method = if order
-        .payments
-        .iter()
-        .all(|p| GATEWAYS.contains(&p.gateway.as_str()))
-    {
+    let mut through_gateway = true;
+    for p in &order.payments {
+        through_gateway &= can_refund_through(tx, merchant.id, &p.gateway).await?;
+    }
+    let method = if through_gateway {
         Method::OriginalPayment
     } else {
         Method::Manual
@@ -415,18 +435,31 @@ pub async fn settle(
 ) -> AppResult<()> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    let refund = store::refunds::load(&mut tx, refund_id)
+    settle_in(&mut tx, refund_id, outcome, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `settle` inside the caller's transaction (the worker's answer, or a
+/// provider's notification); false when the refund was no longer pending.
+pub(crate) async fn settle_in(
+    tx: &mut Tx,
+    refund_id: i64,
+    outcome: Result<String, String>,
+    now: i64,
+) -> AppResult<bool> {
+    let refund = store::refunds::load(tx, refund_id)
         .await
         .or_not_found("refund")?;
-    store::orders::lock(&mut tx, refund.order_id, now).await?;
-    let merchant = store::merchants::by_id(&mut tx, refund.merchant_id).await?;
-    let order = store::orders::load(&mut tx, merchant.id, refund.order_id).await?;
+    store::orders::lock(tx, refund.order_id, now).await?;
+    let merchant = store::merchants::by_id(tx, refund.merchant_id).await?;
+    let order = store::orders::load(tx, merchant.id, refund.order_id).await?;
     let (status, gateway_id, failure) = match &outcome {
         Ok(id) => ("succeeded", Some(id.as_str()), None),
         Err(why) => ("failed", None, Some(why.as_str())),
     };
-    if !store::refunds::settle(&mut tx, refund_id, status, gateway_id, failure, now).await? {
-        return Ok(());
+    if !store::refunds::settle(tx, refund_id, status, gateway_id, failure, now).await? {
+        return Ok(false);
     }
     let mut data = json!({
         "order_number": order.number, "refund_id": refund_id, "amount_minor": refund.amount_minor,
@@ -436,13 +469,13 @@ pub async fn settle(
     });
     if let Err(why) = &outcome {
         // The money was not sent: it is owed again.
-        store::refunds::release(&mut tx, refund.payment_id, refund.amount_minor).await?;
+        store::refunds::release(tx, refund.payment_id, refund.amount_minor).await?;
         data["failure"] = json!(why);
         if let Some(return_id) = refund.return_id {
-            let mut r = store::returns::load(&mut tx, merchant.id, return_id).await?;
+            let mut r = store::returns::load(tx, merchant.id, return_id).await?;
             if r.status == ReturnStatus::Refunding {
                 r.status = next_status(r.status, ReturnAction::RefundFailed)?;
-                store::returns::save(&mut tx, &r, now).await?;
+                store::returns::save(tx, &r, now).await?;
             }
         }
     }
@@ -459,12 +492,48 @@ pub async fn settle(
         data,
         buyer: Some((order.buyer_email.as_str(), order.locale.as_str())),
     };
-    record(&mut tx, &merchant, event, now).await?;
+    record(tx, &merchant, event, now).await?;
     if let Some(return_id) = refund.return_id {
-        settle_return_if_done(&mut tx, &merchant, return_id, now).await?;
+        settle_return_if_done(tx, &merchant, return_id, now).await?;
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(true)
+}
+
+/// A refund that had succeeded and that its provider took back later: the
+/// money is owed to the buyer again, and the shop is told (`refund.reversed`
+/// is mailed to its support address unless someone subscribed to it).
+/// False when the refund had not succeeded (late or repeated news).
+pub(crate) async fn reverse_in(
+    tx: &mut Tx,
+    refund_id: i64,
+    reason: &str,
+    now: i64,
+) -> AppResult<bool> {
+    let refund = store::refunds::load(tx, refund_id)
+        .await
+        .or_not_found("refund")?;
+    store::orders::lock(tx, refund.order_id, now).await?;
+    if !store::refunds::reverse(tx, refund_id, reason, now).await? {
+        return Ok(false);
+    }
+    store::refunds::release(tx, refund.payment_id, refund.amount_minor).await?;
+    let merchant = store::merchants::by_id(tx, refund.merchant_id).await?;
+    let order = store::orders::load(tx, merchant.id, refund.order_id).await?;
+    let data = json!({
+        "order_number": order.number, "refund_id": refund_id, "amount_minor": refund.amount_minor,
+        "currency": refund.currency, "method": refund.method, "credit_note": refund.credit_note,
+        "gateway": refund.gateway, "gateway_refund_id": refund.gateway_refund_id, "failure": reason,
+    });
+    let event = EventInput {
+        order_id: Some(order.id),
+        return_id: refund.return_id,
+        kind: "refund.reversed",
+        actor: &format!("gateway:{}", refund.gateway),
+        data,
+        buyer: None,
+    };
+    record(tx, &merchant, event, now).await?;
+    Ok(true)
 }
 
 pub async fn for_order(state: &AppState, order_id: i64) -> AppResult<Vec<RefundRecord>> {

@@ -3,6 +3,7 @@
 use super::{redact, sqlite_url, DbArgs, Failure};
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::metrics::Metrics;
+use crate::secrets::{SecretKey, KEY_VAR};
 use crate::{demo, server, AppState, Config, SmtpConfig};
 use clap::Args;
 use std::net::SocketAddr;
@@ -48,6 +49,13 @@ pub struct ServeArgs {
     /// PostgreSQL; several processes on one SQLite file gain nothing.
     #[arg(long, env = "RESO_REUSE_PORT")]
     reuse_port: bool,
+    /// Key that encrypts payment providers' secrets at rest: base64 of 32
+    /// random bytes (`openssl rand -base64 32`). Set it in the environment
+    /// rather than on the command line, and keep it: secrets stored under
+    /// one key cannot be read with another. Without it Reso runs but
+    /// refuses to store a provider account's secrets.
+    #[arg(long, env = "RESO_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +170,12 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
             "--metrics-token is empty; set a token or leave it out".into(),
         ));
     }
+    let sealing_key = match args.secret_key.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => Some(Arc::new(
+            SecretKey::from_base64(text).map_err(|e| Failure::Usage(e.to_string()))?,
+        )),
+        _ => None,
+    };
     let url = args.db.url()?;
     let (listener, base) = bind(args.addr, args.reuse_port).await?;
     // Before anything says "ready": a stop request from then on is honoured.
@@ -194,6 +208,12 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     if let Some(token) = args.metrics_token {
         state.metrics = Arc::new(Metrics::new(Some(token.trim().to_string())));
     }
+    if sealing_key.is_none() {
+        tracing::warn!(
+            "{KEY_VAR} is not set: connecting a payment provider account is refused until it is"
+        );
+    }
+    state.sealing_key = sealing_key;
     tracing::info!(database = %redact(&url), mail = %mail_note, %public_url, "Reso is ready");
     println!("Listening on {base}");
     println!(
@@ -228,7 +248,8 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         simulator_settle_ms: DEMO_SETTLE_MS,
     };
     let (clock, dev_clock) = clock(!args.no_dev_clock);
-    let state = state(&url, config, clock).await?;
+    let mut state = state(&url, config, clock).await?;
+    state.sealing_key = Some(Arc::new(demo_sealing_key(&args.data_dir)?));
     let key_file = args.data_dir.join("demo-api-key.txt");
     if demo::is_empty(&state).await? {
         eprintln!("Loading the demo data…");
@@ -255,6 +276,49 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
     run_until_stopped(state, listener, stop, dev_clock).await
 }
 
+/// The demo's key for provider secrets: `RESO_SECRET_KEY` when set, else
+/// one made on first start and kept beside the demo's database, readable by
+/// its owner only, so a provider connected in the demo works after a restart.
+fn demo_sealing_key(data_dir: &Path) -> Result<SecretKey, Failure> {
+    if let Some(key) = SecretKey::from_env().map_err(|e| Failure::Usage(e.to_string()))? {
+        return Ok(key);
+    }
+    let path = data_dir.join(DEMO_SECRET_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SecretKey::from_base64(&text)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (key, text) = SecretKey::generate();
+            write_private(&path, &format!("{text}\n"))
+                .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+            Ok(key)
+        }
+        Err(e) => Err(Failure::Usage(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+const DEMO_SECRET_KEY_FILE: &str = "secret-key.txt";
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
 /// `--fresh` deletes a folder: only one that looks like a demo's.
 fn remove_demo_dir(dir: &Path) -> Result<(), Failure> {
     let looks_like_demo = std::fs::read_dir(dir)
@@ -262,7 +326,10 @@ fn remove_demo_dir(dir: &Path) -> Result<(), Failure> {
         .filter_map(Result::ok)
         .all(|entry| {
             let name = entry.file_name().to_string_lossy().to_string();
-            name.starts_with("reso.db") || name == "mail" || name == "demo-api-key.txt"
+            name.starts_with("reso.db")
+                || name == "mail"
+                || name == "demo-api-key.txt"
+                || name == DEMO_SECRET_KEY_FILE
         });
     if !looks_like_demo {
         return Err(Failure::Usage(format!(

@@ -1,13 +1,23 @@
 //! Payment gateways: where a refund to the original payment method is sent.
-//! Each adapter (the simulator today, Stripe, PayPal or Adyen later) answers
-//! the same two questions — "refund this" and "how is that refund doing?" —
-//! so the outbox worker never knows which provider it talks to.
+//! Each adapter (the simulator, Stripe, PayPal, Adyen, Klarna) answers the
+//! same two questions — "refund this" and "how is that refund doing?" — so
+//! the outbox worker never knows which provider it talks to. Providers'
+//! adapters are built from the merchant's connected account.
 
+pub mod adyen;
+pub mod klarna;
 pub mod manual;
+pub mod notification;
+pub mod paypal;
+pub mod providers;
 pub mod simulator;
+pub mod stripe;
 
 use crate::clock::Clock;
-use reso_domain::Money;
+use axum::http::HeaderMap;
+use notification::{ProviderNotification, Rejection};
+use providers::{Provider, ProviderAccount};
+use reso_domain::{Money, ReturnLine, Timestamp};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -24,12 +34,83 @@ pub struct RefundRequest {
     pub idempotency_key: String,
     /// When Reso created the refund (ms); as stable as the key.
     pub requested_at: i64,
+    /// What is being refunded, line by line, for providers that want it
+    /// (Adyen `lineItems` for buy-now-pay-later, Klarna order lines). Empty
+    /// for a refund not tied to returned goods (goodwill, shipping).
+    pub lines: Vec<RefundLine>,
+}
+
+/// One returned order line in a refund, amounts in the refund's currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    /// `quantity × unit price` less any deduction taken on this line.
+    pub total_minor: i64,
 }
 
 impl RefundRequest {
     /// The idempotency key of a refund: one per refund, whatever the attempt.
+    /// Adapters also send it as Reso's reference, for the provider to echo.
     pub fn key_for(refund_id: i64) -> String {
         format!("reso-refund-{refund_id}")
+    }
+
+    /// The refund a provider's echo of `key_for` names.
+    pub fn refund_id_from(reference: &str) -> Option<i64> {
+        reference.strip_prefix("reso-refund-")?.parse().ok()
+    }
+}
+
+impl RefundLine {
+    /// The returned goods behind a refund of `amount_minor`: each accepted
+    /// line at its price, the return's deductions spread over the lines in
+    /// proportion to their value so the lines add up to the refund exactly
+    /// (one refund of a return split over two payments gets its share).
+    /// None when the amount is not within the goods' value.
+    pub fn for_refund(returned: &[ReturnLine], amount_minor: i64) -> Vec<RefundLine> {
+        let lines: Vec<(&ReturnLine, i64, i64)> = returned
+            .iter()
+            .map(|l| {
+                let qty = l.accepted_quantity();
+                (l, qty, qty.saturating_mul(l.unit_price.minor))
+            })
+            .filter(|(_, qty, _)| *qty > 0)
+            .collect();
+        let goods: i64 = lines.iter().map(|(_, _, gross)| gross).sum();
+        if goods <= 0 || amount_minor <= 0 || amount_minor > goods {
+            return Vec::new();
+        }
+        let deducted = i128::from(goods - amount_minor);
+        // Largest remainder: each line's share rounded down, the units left
+        // over to the lines that lost most to rounding.
+        let mut shares: Vec<(i64, i128)> = lines
+            .iter()
+            .map(|(_, _, gross)| {
+                let exact = deducted * i128::from(*gross);
+                let share = exact / i128::from(goods);
+                (share as i64, exact % i128::from(goods))
+            })
+            .collect();
+        let left = deducted as i64 - shares.iter().map(|(s, _)| s).sum::<i64>();
+        let mut order: Vec<usize> = (0..shares.len()).collect();
+        order.sort_by(|a, b| shares[*b].1.cmp(&shares[*a].1).then(a.cmp(b)));
+        for i in order.into_iter().take(left as usize) {
+            shares[i].0 += 1;
+        }
+        lines
+            .iter()
+            .zip(shares)
+            .map(|((l, qty, gross), (share, _))| RefundLine {
+                sku: l.sku.clone(),
+                name: l.title.clone(),
+                quantity: *qty,
+                unit_price_minor: l.unit_price.minor,
+                total_minor: gross - share,
+            })
+            .collect()
     }
 }
 
@@ -75,7 +156,94 @@ pub trait Gateway: Send + Sync {
     }
 }
 
-/// The adapter for a payment's gateway name, or `None` when Reso has none.
+/// Why the worker has no adapter for a payment's gateway.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unresolved {
+    #[error("Reso has no adapter for gateway '{0}'")]
+    UnknownGateway(String),
+    #[error("the merchant has not connected a {0} account (PUT /api/v1/payment-providers/{0})")]
+    NotConnected(&'static str),
+}
+
+/// The adapter for a payment's gateway: a built-in one by name, or a
+/// provider's built from the merchant's connected `account` (looked up by
+/// the caller for that provider).
+pub fn resolve(
+    name: &str,
+    account: Option<&ProviderAccount>,
+    clock: Arc<dyn Clock>,
+    simulator_settle_ms: i64,
+    http: &reqwest::Client,
+) -> Result<Box<dyn Gateway>, Unresolved> {
+    if let Some(builtin) = for_name(name, clock, simulator_settle_ms) {
+        return Ok(builtin);
+    }
+    let provider =
+        Provider::parse(name).ok_or_else(|| Unresolved::UnknownGateway(name.to_string()))?;
+    let account = account
+        .filter(|a| a.provider == provider)
+        .ok_or(Unresolved::NotConnected(provider.code()))?;
+    Ok(for_account(account, http.clone()))
+}
+
+/// A provider's adapter for a connected account.
+fn for_account(account: &ProviderAccount, http: reqwest::Client) -> Box<dyn Gateway> {
+    match account.provider {
+        Provider::Stripe => Box::new(stripe::Stripe::new(
+            stripe::StripeAccount::from_provider(account),
+            http,
+        )),
+        Provider::Adyen => Box::new(adyen::Adyen::new(
+            adyen::AdyenAccount::from_provider(account),
+            http,
+        )),
+        Provider::Paypal => Box::new(paypal::Paypal::new(
+            paypal::PaypalAccount::from_provider(account),
+            http,
+        )),
+        Provider::Klarna => Box::new(klarna::Klarna::new(
+            klarna::KlarnaAccount::from_provider(account),
+            http,
+        )),
+    }
+}
+
+/// Checks a provider's signature on a notification and reads it: the same
+/// shape for every provider, so the ingress never knows which one spoke.
+pub type VerifyNotification = fn(
+    &ProviderAccount,
+    &HeaderMap,
+    &[u8],
+    Timestamp,
+) -> Result<Vec<ProviderNotification>, Rejection>;
+
+/// The provider's notification check, `None` while Reso cannot read that
+/// provider's notifications with a signature check of its own (PayPal's
+/// asks PayPal's API, so it does not fit this synchronous shape yet; Klarna
+/// sends no refund or dispute notifications: its refunds settle at once).
+pub fn verifier(provider: Provider) -> Option<VerifyNotification> {
+    match provider {
+        Provider::Stripe => Some(|account, headers, body, now| {
+            stripe::verify_notification(
+                &stripe::StripeAccount::from_provider(account),
+                headers,
+                body,
+                now,
+            )
+        }),
+        Provider::Adyen => Some(|account, headers, body, now| {
+            adyen::verify_notification(
+                &adyen::AdyenAccount::from_provider(account),
+                headers,
+                body,
+                now,
+            )
+        }),
+        Provider::Paypal | Provider::Klarna => None,
+    }
+}
+
+/// The adapter for a built-in gateway's name, or `None` when it is not one.
 pub fn for_name(
     name: &str,
     clock: Arc<dyn Clock>,
@@ -88,5 +256,62 @@ pub fn for_name(
         ))),
         "manual" => Some(Box::new(manual::Manual)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reso_domain::{Currency, LineDecision, ReturnReason};
+
+    fn line(sku: &str, qty: i64, unit: i64, accepted: Option<i64>) -> ReturnLine {
+        ReturnLine {
+            order_line_id: 1,
+            sku: sku.into(),
+            title: format!("{sku} title"),
+            quantity: qty,
+            unit_price: Money::new(unit, Currency::parse("EUR").unwrap()),
+            reason: ReturnReason::ChangedMind,
+            inspection: accepted.map(|q| LineDecision {
+                accepted_quantity: q,
+                condition: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn refund_lines_add_up_to_the_refund() {
+        let returned = [
+            line("TENT", 1, 18_900, None),
+            line("MUG", 2, 2_450, Some(2)),
+            line("SOCK", 3, 999, Some(0)),
+        ];
+        let full = RefundLine::for_refund(&returned, 23_800);
+        assert_eq!(full.len(), 2, "a line accepted 0 times is not refunded");
+        assert_eq!(full[0].total_minor, 18_900);
+        assert_eq!(full[1].quantity, 2);
+        assert_eq!(full[1].total_minor, 4_900);
+        // 10 % restocking and 4.95 shipping: 2,875 deducted over both lines.
+        let less = RefundLine::for_refund(&returned, 20_925);
+        assert_eq!(less.iter().map(|l| l.total_minor).sum::<i64>(), 20_925);
+        assert!(less
+            .iter()
+            .all(|l| l.total_minor <= l.quantity * l.unit_price_minor));
+        for amount in [1, 7, 333, 23_799] {
+            let lines = RefundLine::for_refund(&returned, amount);
+            assert_eq!(lines.iter().map(|l| l.total_minor).sum::<i64>(), amount);
+            assert!(lines.iter().all(|l| l.total_minor >= 0));
+        }
+        assert!(RefundLine::for_refund(&returned, 23_801).is_empty());
+        assert!(RefundLine::for_refund(&[], 100).is_empty());
+    }
+
+    #[test]
+    fn a_refund_reference_names_its_refund() {
+        assert_eq!(
+            RefundRequest::refund_id_from(&RefundRequest::key_for(42)),
+            Some(42)
+        );
+        assert_eq!(RefundRequest::refund_id_from("re_123"), None);
     }
 }

@@ -123,6 +123,7 @@ mod tests {
             amount: Money::new(2_450, Currency::parse("EUR").unwrap()),
             idempotency_key: RefundRequest::key_for(refund_id),
             requested_at: T0,
+            lines: Vec::new(),
         }
     }
 

@@ -3,11 +3,17 @@
 //! however often this job runs, the gateway sees one refund.
 
 use super::{int_field, str_field, Done, FollowUp, JobError, JobResult};
-use crate::gateways::{self, Gateway, GatewayAnswer, RefundRequest};
+use crate::app::payment_providers::account_for;
+use crate::gateways::providers::Provider;
+use crate::gateways::{self, Gateway, GatewayAnswer, RefundLine, RefundRequest};
 use crate::store::{self, jobs::Job, refunds::RefundRecord, StoreError};
 use crate::AppState;
 use reso_domain::{Currency, Money};
 use serde_json::json;
+use std::time::Duration;
+
+/// Longest a provider may take to answer one request; the job is retried.
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `gateway_refund {refund_id}`: asks the gateway to refund.
 pub async fn send(state: &AppState, job: &Job) -> JobResult {
@@ -15,8 +21,8 @@ pub async fn send(state: &AppState, job: &Job) -> JobResult {
     let Some(refund) = pending_refund(state, refund_id).await? else {
         return Ok(Done::default());
     };
-    let gateway = adapter(state, &refund)?;
-    let payment_reference = {
+    let gateway = adapter(state, &refund).await?;
+    let (payment_reference, lines) = {
         let mut conn = state.db.reader().acquire().await?;
         let order = store::orders::load(&mut conn, refund.merchant_id, refund.order_id).await?;
         let payment = order
@@ -29,7 +35,16 @@ pub async fn send(state: &AppState, job: &Job) -> JobResult {
                     refund.payment_id
                 ))
             })?;
-        payment.reference.clone()
+        // The returned goods, for providers that refund line by line; none
+        // for a refund without a return.
+        let lines = match refund.return_id {
+            Some(return_id) => {
+                let r = store::returns::load(&mut conn, refund.merchant_id, return_id).await?;
+                RefundLine::for_refund(&r.lines, refund.amount_minor)
+            }
+            None => Vec::new(),
+        };
+        (payment.reference.clone(), lines)
     };
     let currency = Currency::parse(&refund.currency).map_err(|e| JobError::Permanent(e.into()))?;
     let request = RefundRequest {
@@ -38,6 +53,7 @@ pub async fn send(state: &AppState, job: &Job) -> JobResult {
         amount: Money::new(refund.amount_minor, currency),
         idempotency_key: RefundRequest::key_for(refund_id),
         requested_at: refund.created_at,
+        lines,
     };
     let answer = gateway
         .refund(&request)
@@ -58,7 +74,7 @@ pub async fn poll(state: &AppState, job: &Job) -> JobResult {
     let Some(refund) = pending_refund(state, refund_id).await? else {
         return Ok(Done::default());
     };
-    let gateway = adapter(state, &refund)?;
+    let gateway = adapter(state, &refund).await?;
     let answer = gateway
         .status(gateway_refund_id)
         .await
@@ -90,19 +106,34 @@ async fn pending_refund(
     }
 }
 
-fn adapter(state: &AppState, refund: &RefundRecord) -> Result<Box<dyn Gateway>, JobError> {
-    gateways::for_name(
+/// The refund's gateway: a built-in one, or an adapter built from the
+/// merchant's connected account at the payment's provider.
+async fn adapter(state: &AppState, refund: &RefundRecord) -> Result<Box<dyn Gateway>, JobError> {
+    let account = match Provider::parse(&refund.gateway) {
+        Some(provider) => account_for(state, refund.merchant_id, provider)
+            .await
+            // A missing or wrong key is mended by a restart with the right
+            // one: worth retrying, like a database hiccup.
+            .map_err(|e| JobError::Retry(anyhow::anyhow!("refund {}: {e}", refund.id)))?,
+        None => None,
+    };
+    let http = reqwest::Client::builder()
+        .timeout(PROVIDER_TIMEOUT)
+        // Credentials go to the account's base URL and nowhere else.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Reso/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| JobError::Retry(e.into()))?;
+    // Not connected, or no adapter: the refund stays pending, in view, with
+    // this job's error saying why.
+    gateways::resolve(
         &refund.gateway,
+        account.as_ref(),
         state.clock.clone(),
         state.config.simulator_settle_ms,
+        &http,
     )
-    .ok_or_else(|| {
-        JobError::Permanent(anyhow::anyhow!(
-            "refund {}: Reso has no adapter for gateway '{}'",
-            refund.id,
-            refund.gateway
-        ))
-    })
+    .map_err(|e| JobError::Permanent(anyhow::anyhow!("refund {}: {e}", refund.id)))
 }
 
 async fn follow(

@@ -12,6 +12,8 @@ pub mod merchants;
 pub mod messages;
 pub mod metrics;
 pub mod orders;
+pub mod provider_accounts;
+pub mod provider_notifications;
 pub mod refunds;
 pub mod returns;
 pub mod webhooks;

@@ -111,6 +111,82 @@ pub async fn settle(
     Ok(done.rows_affected() == 1)
 }
 
+/// Marks a succeeded refund reversed by its provider. False when it had not
+/// succeeded, so repeated or late news changes nothing twice.
+pub async fn reverse(
+    conn: &mut AnyConnection,
+    refund_id: i64,
+    reason: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE refunds SET status = 'reversed', failure = $1, updated_at = $2 WHERE id = $3 AND status = 'succeeded'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(refund_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Keeps the provider's id of a refund still pending, once the provider
+/// names it (its notifications may come before the worker's answer).
+pub async fn note_gateway_id(
+    conn: &mut AnyConnection,
+    refund_id: i64,
+    gateway_refund_id: &str,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE refunds SET gateway_refund_id = $1, updated_at = $2 \
+         WHERE id = $3 AND status = 'pending' AND gateway_refund_id IS NULL",
+    )
+    .bind(gateway_refund_id)
+    .bind(now)
+    .bind(refund_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The merchant's refund through `gateway` that a provider's news names: by
+/// the provider's refund id, else by Reso's own id echoed back (only while
+/// the refund has no other provider id).
+pub async fn for_provider_news(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    gateway: &str,
+    gateway_refund_id: &str,
+    reso_refund_id: Option<i64>,
+) -> StoreResult<Option<RefundRecord>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM refunds WHERE merchant_id = $1 AND gateway = $2 AND gateway_refund_id = $3"
+    ))
+    .bind(merchant_id)
+    .bind(gateway)
+    .bind(gateway_refund_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = row {
+        return from_row(&row).map(Some);
+    }
+    let Some(id) = reso_refund_id else {
+        return Ok(None);
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM refunds WHERE id = $1 AND merchant_id = $2 AND gateway = $3 \
+         AND (gateway_refund_id IS NULL OR gateway_refund_id = $4)"
+    ))
+    .bind(id)
+    .bind(merchant_id)
+    .bind(gateway)
+    .bind(gateway_refund_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 const COLUMNS: &str = "id, merchant_id, order_id, payment_id, return_id, amount_minor, currency, method, reason, status, \
      gateway, gateway_refund_id, failure, credit_note, created_by, created_at, updated_at";
 

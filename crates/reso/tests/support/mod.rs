@@ -5,6 +5,8 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod browser;
+pub mod fake_provider;
+pub mod provider_spec;
 pub mod smtp;
 
 use reso::clock::ManualClock;

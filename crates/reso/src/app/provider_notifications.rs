@@ -1,0 +1,284 @@
+//! What payment providers tell Reso on their own (webhooks): checked by the
+//! provider's signature, then applied in one transaction with the record of
+//! each notification's id, so a repeated delivery changes nothing twice.
+//! Refund news moves Reso's refund forward only (pending → succeeded or
+//! failed, succeeded → reversed); late and out-of-order news changes nothing.
+
+use super::events::{record, EventInput};
+use super::payment_providers::{open, OpenError};
+use super::refunds::{reverse_in, settle_in};
+use super::{AppError, AppResult};
+use crate::gateways::notification::{
+    DisputeNews, ProviderNotification, RefundNews, RefundState, Rejection, Subject,
+};
+use crate::gateways::providers::ProviderAccount;
+use crate::gateways::{self, RefundRequest, VerifyNotification};
+use crate::store::{self, merchants::Merchant, StoreError, Tx};
+use crate::AppState;
+use axum::http::HeaderMap;
+use reso_domain::Timestamp;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngressError {
+    #[error("no payment provider account with this id")]
+    UnknownAccount,
+    #[error("Reso cannot read {0} notifications yet")]
+    Unreadable(&'static str),
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<StoreError> for IngressError {
+    fn from(e: StoreError) -> Self {
+        IngressError::App(e.into())
+    }
+}
+
+/// What came of a delivery.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Notifications applied now.
+    pub applied: usize,
+    /// Notifications seen before (a repeated delivery).
+    pub repeated: usize,
+}
+
+/// A provider's delivery to the account's webhook URL: verified by the
+/// account's provider, then applied.
+pub async fn receive(
+    state: &AppState,
+    account_id: i64,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Received, IngressError> {
+    let account = account(state, account_id).await?;
+    let verify = gateways::verifier(account.provider)
+        .ok_or(IngressError::Unreadable(account.provider.code()))?;
+    apply_verified(state, &account, verify, headers, body).await
+}
+
+/// `receive` with the signature check given (the provider's own, or a fake
+/// one in tests).
+pub async fn receive_with(
+    state: &AppState,
+    account_id: i64,
+    verify: VerifyNotification,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Received, IngressError> {
+    let account = account(state, account_id).await?;
+    apply_verified(state, &account, verify, headers, body).await
+}
+
+async fn account(state: &AppState, account_id: i64) -> Result<ProviderAccount, IngressError> {
+    let mut conn = state
+        .db
+        .reader()
+        .acquire()
+        .await
+        .map_err(StoreError::from)?;
+    let stored = match store::provider_accounts::by_id(&mut conn, account_id).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => return Err(IngressError::UnknownAccount),
+        Err(e) => return Err(e.into()),
+    };
+    // The server's own trouble (no key, another key): a 5xx, so the
+    // provider delivers again once it is mended.
+    open(state.sealing_key.as_deref(), &stored).map_err(|e: OpenError| {
+        IngressError::App(AppError::Internal(anyhow::anyhow!(
+            "provider account {account_id}: {e}"
+        )))
+    })
+}
+
+async fn apply_verified(
+    state: &AppState,
+    account: &ProviderAccount,
+    verify: VerifyNotification,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Received, IngressError> {
+    let now = state.now();
+    let notifications = verify(account, headers, body, Timestamp(now)).inspect_err(|why| {
+        tracing::warn!(account = account.id, provider = account.provider.code(), %why, "provider notification refused");
+    })?;
+    let mut tx = state.db.begin().await?;
+    let merchant = store::merchants::by_id(&mut tx, account.merchant_id).await?;
+    let mut received = Received::default();
+    for n in &notifications {
+        let first = store::provider_notifications::record(
+            &mut tx,
+            account.id,
+            &n.notification_id,
+            n.occurred_at.millis(),
+            now,
+        )
+        .await?;
+        if !first {
+            received.repeated += 1;
+            continue;
+        }
+        apply(&mut tx, account, &merchant, n, now).await?;
+        received.applied += 1;
+    }
+    tx.commit().await?;
+    Ok(received)
+}
+
+async fn apply(
+    tx: &mut Tx,
+    account: &ProviderAccount,
+    merchant: &Merchant,
+    n: &ProviderNotification,
+    now: i64,
+) -> AppResult<()> {
+    match &n.subject {
+        Subject::Refund(news) => apply_refund(tx, account, merchant, n, news, now).await,
+        Subject::Dispute(news) => record_dispute(tx, account, merchant, n, news, now).await,
+    }
+}
+
+async fn apply_refund(
+    tx: &mut Tx,
+    account: &ProviderAccount,
+    merchant: &Merchant,
+    n: &ProviderNotification,
+    news: &RefundNews,
+    now: i64,
+) -> AppResult<()> {
+    let gateway = account.provider.code();
+    let reso_id = news
+        .reso_reference
+        .as_deref()
+        .and_then(RefundRequest::refund_id_from);
+    let Some(refund) = store::refunds::for_provider_news(
+        tx,
+        merchant.id,
+        gateway,
+        &news.gateway_refund_id,
+        reso_id,
+    )
+    .await?
+    else {
+        return record_unknown_refund(tx, account, merchant, n, news, now).await;
+    };
+    let id = &news.gateway_refund_id;
+    match (&news.state, refund.status.as_str()) {
+        (RefundState::Pending, "pending") => {
+            store::refunds::note_gateway_id(tx, refund.id, id, now).await?;
+        }
+        (RefundState::Succeeded, "pending") => {
+            settle_in(tx, refund.id, Ok(id.clone()), now).await?;
+        }
+        (RefundState::Failed { reason }, "pending") => {
+            settle_in(tx, refund.id, Err(reason.clone()), now).await?;
+        }
+        // Taken back before Reso heard it had gone through: it never went.
+        (RefundState::Reversed { reason }, "pending") => {
+            let why = format!("reversed by {gateway}: {reason}");
+            settle_in(tx, refund.id, Err(why), now).await?;
+        }
+        // A provider refund fails after success only by being taken back
+        // (Stripe sends `refund.failed`): the money is owed again.
+        (RefundState::Reversed { reason } | RefundState::Failed { reason }, "succeeded") => {
+            reverse_in(tx, refund.id, reason, now).await?;
+        }
+        // Echoes of what Reso knows, and news older than what it knows.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The order a provider's payment reference belongs to, if Reso has it.
+async fn order_of(
+    tx: &mut Tx,
+    merchant_id: i64,
+    gateway: &str,
+    payment_reference: &str,
+) -> AppResult<Option<(i64, String)>> {
+    Ok(
+        store::provider_notifications::order_of_payment(
+            tx,
+            merchant_id,
+            gateway,
+            payment_reference,
+        )
+        .await?,
+    )
+}
+
+/// A refund made outside Reso (in the provider's dashboard): kept as an
+/// event on its order until reconciliation imports such refunds.
+async fn record_unknown_refund(
+    tx: &mut Tx,
+    account: &ProviderAccount,
+    merchant: &Merchant,
+    n: &ProviderNotification,
+    news: &RefundNews,
+    now: i64,
+) -> AppResult<()> {
+    let gateway = account.provider.code();
+    let order = order_of(tx, merchant.id, gateway, &news.payment_reference).await?;
+    let state = match &news.state {
+        RefundState::Pending => json!({ "state": "pending" }),
+        RefundState::Succeeded => json!({ "state": "succeeded" }),
+        RefundState::Failed { reason } => json!({ "state": "failed", "reason": reason }),
+        RefundState::Reversed { reason } => json!({ "state": "reversed", "reason": reason }),
+    };
+    let data = json!({
+        "gateway": gateway, "notification_id": n.notification_id, "occurred_at": n.occurred_at.millis(),
+        "gateway_refund_id": news.gateway_refund_id, "payment_reference": news.payment_reference,
+        "reso_reference": news.reso_reference, "amount_minor": news.amount.minor,
+        "currency": news.amount.currency.as_str(), "refund": state,
+        "order_number": order.as_ref().map(|(_, number)| number),
+    });
+    record_news(tx, merchant, gateway, order, "refund.unmatched", data, now).await
+}
+
+/// Disputes are kept as events for now; claims from them come next.
+async fn record_dispute(
+    tx: &mut Tx,
+    account: &ProviderAccount,
+    merchant: &Merchant,
+    n: &ProviderNotification,
+    news: &DisputeNews,
+    now: i64,
+) -> AppResult<()> {
+    let gateway = account.provider.code();
+    let order = order_of(tx, merchant.id, gateway, &news.payment_reference).await?;
+    let data = json!({
+        "gateway": gateway, "notification_id": n.notification_id, "occurred_at": n.occurred_at.millis(),
+        "dispute_id": news.dispute_id, "payment_reference": news.payment_reference,
+        "amount_minor": news.amount.minor, "currency": news.amount.currency.as_str(),
+        "reason_code": news.reason_code, "stage": news.stage.code(),
+        "state": news.state.code(), "respond_by": news.respond_by.map(Timestamp::millis),
+        "order_number": order.as_ref().map(|(_, number)| number),
+    });
+    record_news(tx, merchant, gateway, order, "dispute.reported", data, now).await
+}
+
+/// News from a provider that moved nothing yet, on the order's timeline
+/// (or the shop's, when no order has that payment).
+async fn record_news(
+    tx: &mut Tx,
+    merchant: &Merchant,
+    gateway: &str,
+    order: Option<(i64, String)>,
+    kind: &str,
+    data: serde_json::Value,
+    now: i64,
+) -> AppResult<()> {
+    let event = EventInput {
+        order_id: order.map(|(id, _)| id),
+        return_id: None,
+        kind,
+        actor: &format!("gateway:{gateway}"),
+        data,
+        buyer: None,
+    };
+    record(tx, merchant, event, now).await?;
+    Ok(())
+}
