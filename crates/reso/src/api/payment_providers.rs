@@ -195,6 +195,9 @@ pub async fn ingress(
             IngressError::Rejected(why) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "bad-signature", why.to_string())
             }
+            IngressError::Unavailable(why) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "provider-unavailable", why)
+            }
             IngressError::App(e) => e.into(),
         })?;
     Ok(Json(Acknowledged {

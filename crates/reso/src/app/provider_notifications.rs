@@ -12,7 +12,7 @@ use crate::gateways::notification::{
     DisputeNews, ProviderNotification, RefundNews, RefundState, Rejection, Subject,
 };
 use crate::gateways::providers::ProviderAccount;
-use crate::gateways::{self, RefundRequest, VerifyNotification};
+use crate::gateways::{self, RefundRequest, Unverified, VerifyNotification};
 use crate::store::{self, merchants::Merchant, StoreError, Tx};
 use crate::AppState;
 use axum::http::HeaderMap;
@@ -23,10 +23,13 @@ use serde_json::json;
 pub enum IngressError {
     #[error("no payment provider account with this id")]
     UnknownAccount,
-    #[error("Reso cannot read {0} notifications yet")]
+    #[error("Reso reads no {0} notifications")]
     Unreadable(&'static str),
     #[error(transparent)]
     Rejected(#[from] Rejection),
+    /// The provider could not confirm the signature now: it delivers again.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -55,9 +58,15 @@ pub async fn receive(
     body: &[u8],
 ) -> Result<Received, IngressError> {
     let account = account(state, account_id).await?;
-    let verify = gateways::verifier(account.provider)
-        .ok_or(IngressError::Unreadable(account.provider.code()))?;
-    apply_verified(state, &account, verify, headers, body).await
+    let notifications =
+        gateways::verify_notification(&account, headers, body, Timestamp(state.now()))
+            .await
+            .map_err(|e| match e {
+                Unverified::Rejected(why) => IngressError::Rejected(why),
+                Unverified::Unavailable(why) => IngressError::Unavailable(why),
+                Unverified::Unreadable(provider) => IngressError::Unreadable(provider),
+            });
+    apply_verified(state, &account, notifications).await
 }
 
 /// `receive` with the signature check given (the provider's own, or a fake
@@ -70,7 +79,9 @@ pub async fn receive_with(
     body: &[u8],
 ) -> Result<Received, IngressError> {
     let account = account(state, account_id).await?;
-    apply_verified(state, &account, verify, headers, body).await
+    let notifications =
+        verify(&account, headers, body, Timestamp(state.now())).map_err(IngressError::Rejected);
+    apply_verified(state, &account, notifications).await
 }
 
 async fn account(state: &AppState, account_id: i64) -> Result<ProviderAccount, IngressError> {
@@ -94,15 +105,14 @@ async fn account(state: &AppState, account_id: i64) -> Result<ProviderAccount, I
     })
 }
 
+/// Applies what the provider's check made of a delivery; a refusal is logged.
 async fn apply_verified(
     state: &AppState,
     account: &ProviderAccount,
-    verify: VerifyNotification,
-    headers: &HeaderMap,
-    body: &[u8],
+    notifications: Result<Vec<ProviderNotification>, IngressError>,
 ) -> Result<Received, IngressError> {
     let now = state.now();
-    let notifications = verify(account, headers, body, Timestamp(now)).inspect_err(|why| {
+    let notifications = notifications.inspect_err(|why| {
         tracing::warn!(account = account.id, provider = account.provider.code(), %why, "provider notification refused");
     })?;
     let mut tx = state.db.begin().await?;

@@ -208,6 +208,60 @@ fn for_account(account: &ProviderAccount, http: reqwest::Client) -> Box<dyn Gate
     }
 }
 
+/// Longest a provider may take to answer one request (the job is retried).
+pub const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The HTTP client for providers' APIs: credentials go to the account's base
+/// URL and nowhere else, so redirects are not followed.
+pub fn provider_http() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(PROVIDER_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Reso/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Why a notification was not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unverified {
+    /// The sender's fault: a 4xx.
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    /// The provider could not be asked whether the signature is its own:
+    /// not the sender's fault, so a 503 and the provider delivers again.
+    #[error("the notification could not be verified now: {0}")]
+    Unavailable(String),
+    /// The provider sends Reso nothing to read (Klarna).
+    #[error("Reso reads no {0} notifications")]
+    Unreadable(&'static str),
+}
+
+/// Checks a notification the account's provider sent and reads it. PayPal's
+/// signature is checked by asking PayPal; the others' locally.
+pub async fn verify_notification(
+    account: &ProviderAccount,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: Timestamp,
+) -> Result<Vec<ProviderNotification>, Unverified> {
+    if let Some(verify) = verifier(account.provider) {
+        return Ok(verify(account, headers, body, now)?);
+    }
+    match account.provider {
+        Provider::Paypal => {
+            let http = provider_http().map_err(|e| Unverified::Unavailable(e.to_string()))?;
+            paypal::Paypal::new(paypal::PaypalAccount::from_provider(account), http)
+                .verify_notification(headers, body)
+                .await
+                .map_err(|e| match e {
+                    paypal::WebhookError::Rejected(why) => Unverified::Rejected(why),
+                    paypal::WebhookError::Unavailable(why) => Unverified::Unavailable(why),
+                })
+        }
+        other => Err(Unverified::Unreadable(other.code())),
+    }
+}
+
 /// Checks a provider's signature on a notification and reads it: the same
 /// shape for every provider, so the ingress never knows which one spoke.
 pub type VerifyNotification = fn(
@@ -217,10 +271,9 @@ pub type VerifyNotification = fn(
     Timestamp,
 ) -> Result<Vec<ProviderNotification>, Rejection>;
 
-/// The provider's notification check, `None` while Reso cannot read that
-/// provider's notifications with a signature check of its own (PayPal's
-/// asks PayPal's API, so it does not fit this synchronous shape yet; Klarna
-/// sends no refund or dispute notifications: its refunds settle at once).
+/// The provider's local notification check, `None` where there is none
+/// (PayPal's asks PayPal's API: see `verify_notification`; Klarna sends no
+/// refund or dispute notifications, its refunds settle at once).
 pub fn verifier(provider: Provider) -> Option<VerifyNotification> {
     match provider {
         Provider::Stripe => Some(|account, headers, body, now| {

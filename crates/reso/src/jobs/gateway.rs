@@ -10,10 +10,6 @@ use crate::store::{self, jobs::Job, refunds::RefundRecord, StoreError};
 use crate::AppState;
 use reso_domain::{Currency, Money};
 use serde_json::json;
-use std::time::Duration;
-
-/// Longest a provider may take to answer one request; the job is retried.
-const PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `gateway_refund {refund_id}`: asks the gateway to refund.
 pub async fn send(state: &AppState, job: &Job) -> JobResult {
@@ -117,13 +113,7 @@ async fn adapter(state: &AppState, refund: &RefundRecord) -> Result<Box<dyn Gate
             .map_err(|e| JobError::Retry(anyhow::anyhow!("refund {}: {e}", refund.id)))?,
         None => None,
     };
-    let http = reqwest::Client::builder()
-        .timeout(PROVIDER_TIMEOUT)
-        // Credentials go to the account's base URL and nowhere else.
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Reso/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| JobError::Retry(e.into()))?;
+    let http = gateways::provider_http().map_err(|e| JobError::Retry(e.into()))?;
     // Not connected, or no adapter: the refund stays pending, in view, with
     // this job's error saying why.
     gateways::resolve(
