@@ -307,3 +307,68 @@ async fn futures_like_join(
         c.status().as_u16(),
     ]
 }
+
+#[tokio::test]
+async fn no_refund_goes_out_while_a_chargeback_is_undecided() {
+    let shop = shop().await;
+    let body = json!({ "amount_minor": 5_000, "method": "original_payment", "reason": "goodwill" });
+    // Asked for before the chargeback, not yet sent.
+    let res = shop
+        .app
+        .api_post("/api/v1/orders/5001/refunds", &body)
+        .await;
+    assert_eq!(res.status(), 201);
+
+    let now = shop.app.clock.now().millis() / 1000;
+    let dispute = |status: &str| {
+        json!({ "id": "dp_5001", "object": "dispute", "amount": CAPTURED, "currency": "eur",
+            "status": status, "reason": "fraudulent", "payment_intent": PAYMENT,
+            "evidence_details": { "due_by": now + 7 * 86_400 } })
+    };
+    let opened = dispute("needs_response");
+    assert_eq!(
+        shop.webhook("evt_dp_1", "charge.dispute.created", &opened)
+            .await,
+        200
+    );
+    assert_eq!(
+        shop.webhook("evt_dp_1", "charge.dispute.created", &opened)
+            .await,
+        200
+    );
+
+    // A new refund is refused; the one asked for earlier waits, unsent.
+    let res = shop
+        .app
+        .api_post("/api/v1/orders/5001/refunds", &body)
+        .await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    shop.work().await;
+    assert!(shop.fake.requests().is_empty(), "nothing sent to Stripe");
+    let (refunds, drawn) = shop.ledger().await;
+    assert_eq!((refunds.len(), drawn), (1, 5_000));
+
+    // The merchant wins: the waiting refund goes out, new ones are allowed.
+    let mut conn = shop.state.db.reader().acquire().await.unwrap();
+    let events: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = 'dispute.reported'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    drop(conn);
+    assert_eq!(events, 1, "a repeated report changes nothing");
+    assert_eq!(
+        shop.webhook("evt_dp_2", "charge.dispute.closed", &dispute("won"))
+            .await,
+        200
+    );
+    let res = shop
+        .app
+        .api_post("/api/v1/orders/5001/refunds", &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    shop.work().await;
+    assert_eq!(shop.stripe.lock().unwrap().refunds.len(), 2);
+    shop.fake.assert_requests_match_spec();
+}

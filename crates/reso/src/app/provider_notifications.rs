@@ -16,6 +16,7 @@ use crate::gateways::{self, RefundRequest, Unverified, VerifyNotification};
 use crate::store::{self, merchants::Merchant, StoreError, Tx};
 use crate::AppState;
 use axum::http::HeaderMap;
+use reso_domain::dispute::{Dispute, DisputeReport};
 use reso_domain::Timestamp;
 use serde_json::json;
 
@@ -248,7 +249,10 @@ async fn record_unknown_refund(
     record_news(tx, merchant, gateway, order, "refund.unmatched", data, now).await
 }
 
-/// Disputes are kept as events for now; claims from them come next.
+/// A dispute's news: the dispute is opened or moved forward (repeated, late
+/// and backward news changes nothing), and what changed goes on the order's
+/// timeline. While it is undecided, no refund goes out on its payment.
+/// Claims from disputes (the merchant's answer) come next.
 async fn record_dispute(
     tx: &mut Tx,
     account: &ProviderAccount,
@@ -257,6 +261,40 @@ async fn record_dispute(
     news: &DisputeNews,
     now: i64,
 ) -> AppResult<()> {
+    let report = DisputeReport {
+        stage: news.stage,
+        state: news.state,
+        amount: news.amount,
+        reason_code: news.reason_code.clone(),
+        respond_by: news.respond_by,
+        at: n.occurred_at,
+    };
+    let changed = match store::disputes::find(tx, account.id, &news.dispute_id).await? {
+        Some(mut stored) => {
+            let moved = stored.dispute.apply(report);
+            if moved {
+                store::disputes::save(tx, stored.id, &stored.dispute, now).await?;
+            }
+            moved
+        }
+        None => {
+            let gateway = account.provider.code();
+            let payment_id =
+                store::disputes::payment_of(tx, merchant.id, gateway, &news.payment_reference)
+                    .await?;
+            let new = store::disputes::NewDispute {
+                merchant_id: merchant.id,
+                account_id: account.id,
+                dispute_id: &news.dispute_id,
+                payment_id,
+            };
+            store::disputes::insert(tx, &new, &Dispute::open(report), now).await?;
+            true
+        }
+    };
+    if !changed {
+        return Ok(());
+    }
     let gateway = account.provider.code();
     let order = order_of(tx, merchant.id, gateway, &news.payment_reference).await?;
     let data = json!({

@@ -99,6 +99,15 @@ async fn issue(
             .iter()
             .find(|p| p.id == slice.payment_id)
             .ok_or(AppError::NotFound("payment"))?;
+        // A chargeback may already be paying the buyer back: refunding too
+        // would pay twice. The merchant answers the dispute instead.
+        if store::disputes::undecided_on(tx, payment.id).await? {
+            return Err(AppError::Conflict(
+                "the payment is under a dispute with the payment provider (a chargeback or \
+                 provider claim); no refund can go out on it until the dispute is decided"
+                    .into(),
+            ));
+        }
         // The database re-checks the balance: a concurrent refund that got there
         // first makes this one fail instead of overdrawing the payment.
         if !store::refunds::reserve(tx, payment.id, slice.amount.minor).await? {

@@ -20,6 +20,13 @@ pub async fn send(state: &AppState, job: &Job) -> JobResult {
     let gateway = adapter(state, &refund).await?;
     let (payment_reference, lines) = {
         let mut conn = state.db.reader().acquire().await?;
+        // A dispute arrived before the refund went out: sending it now could
+        // pay the buyer twice. It waits, pending and in view, for the decision.
+        if store::disputes::undecided_on(&mut conn, refund.payment_id).await? {
+            return Err(JobError::Retry(anyhow::anyhow!(
+                "refund {refund_id}: its payment is under a dispute; it waits for the decision"
+            )));
+        }
         let order = store::orders::load(&mut conn, refund.merchant_id, refund.order_id).await?;
         let payment = order
             .payments

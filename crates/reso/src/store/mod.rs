@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod claims;
 pub mod deadlines;
+pub mod disputes;
 pub mod events;
 mod group_commit;
 pub mod jobs;

@@ -1,0 +1,141 @@
+//! Disputes (chargebacks, provider claims) as rows: one per dispute at a
+//! provider account, holding the domain's `Dispute`.
+
+use super::{StoreError, StoreResult};
+use reso_domain::dispute::{Dispute, DisputeStage, DisputeState, MerchantResponse};
+use reso_domain::{Currency, Money, Timestamp};
+use sqlx::{AnyConnection, Row};
+
+/// Where a dispute is stored: its row, and the payment it is on.
+pub struct StoredDispute {
+    pub id: i64,
+    pub payment_id: Option<i64>,
+    pub dispute: Dispute,
+}
+
+pub async fn find(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    dispute_id: &str,
+) -> StoreResult<Option<StoredDispute>> {
+    let row = sqlx::query(
+        "SELECT id, payment_id, stage, state, amount_minor, currency, reason_code, respond_by, \
+         response, reported_at FROM disputes WHERE account_id = $1 AND dispute_id = $2",
+    )
+    .bind(account_id)
+    .bind(dispute_id)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let corrupt = |what: &str| StoreError::Corrupt(format!("dispute: {what}"));
+    let stage: String = r.try_get("stage")?;
+    let state: String = r.try_get("state")?;
+    let currency: String = r.try_get("currency")?;
+    let response: Option<String> = r.try_get("response")?;
+    Ok(Some(StoredDispute {
+        id: r.try_get("id")?,
+        payment_id: r.try_get("payment_id")?,
+        dispute: Dispute {
+            stage: DisputeStage::parse(&stage).ok_or_else(|| corrupt(&stage))?,
+            state: DisputeState::parse(&state).ok_or_else(|| corrupt(&state))?,
+            amount: Money::new(
+                r.try_get("amount_minor")?,
+                Currency::parse(&currency).map_err(|_| corrupt(&currency))?,
+            ),
+            reason_code: r.try_get("reason_code")?,
+            respond_by: r.try_get::<Option<i64>, _>("respond_by")?.map(Timestamp),
+            response: response
+                .map(|c| MerchantResponse::parse(&c).ok_or_else(|| corrupt(&c)))
+                .transpose()?,
+            reported_at: Timestamp(r.try_get("reported_at")?),
+        },
+    }))
+}
+
+pub struct NewDispute<'a> {
+    pub merchant_id: i64,
+    pub account_id: i64,
+    pub dispute_id: &'a str,
+    pub payment_id: Option<i64>,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewDispute<'_>,
+    d: &Dispute,
+    now: i64,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO disputes (merchant_id, account_id, dispute_id, payment_id, stage, state, \
+         amount_minor, currency, reason_code, respond_by, response, reported_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(new.merchant_id)
+    .bind(new.account_id)
+    .bind(new.dispute_id)
+    .bind(new.payment_id)
+    .bind(d.stage.code())
+    .bind(d.state.code())
+    .bind(d.amount.minor)
+    .bind(d.amount.currency.as_str())
+    .bind(d.reason_code.as_str())
+    .bind(d.respond_by.map(Timestamp::millis))
+    .bind(d.response.map(MerchantResponse::code))
+    .bind(d.reported_at.millis())
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn save(conn: &mut AnyConnection, id: i64, d: &Dispute, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE disputes SET stage = $2, state = $3, amount_minor = $4, currency = $5, \
+         reason_code = $6, respond_by = $7, response = $8, reported_at = $9, updated_at = $10 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(d.stage.code())
+    .bind(d.state.code())
+    .bind(d.amount.minor)
+    .bind(d.amount.currency.as_str())
+    .bind(d.reason_code.as_str())
+    .bind(d.respond_by.map(Timestamp::millis))
+    .bind(d.response.map(MerchantResponse::code))
+    .bind(d.reported_at.millis())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a dispute on the payment is still undecided (no refund may go out).
+pub async fn undecided_on(conn: &mut AnyConnection, payment_id: i64) -> StoreResult<bool> {
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM disputes WHERE payment_id = $1 \
+         AND state IN ('needs_response', 'under_review') LIMIT 1",
+    )
+    .bind(payment_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(open.is_some())
+}
+
+/// Reso's payment through `gateway` with the provider's `reference`.
+pub async fn payment_of(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    gateway: &str,
+    reference: &str,
+) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id \
+         WHERE o.merchant_id = $1 AND p.gateway = $2 AND p.reference = $3 ORDER BY p.id LIMIT 1",
+    )
+    .bind(merchant_id)
+    .bind(gateway)
+    .bind(reference)
+    .fetch_optional(conn)
+    .await?)
+}
