@@ -372,3 +372,62 @@ async fn no_refund_goes_out_while_a_chargeback_is_undecided() {
     assert_eq!(shop.stripe.lock().unwrap().refunds.len(), 2);
     shop.fake.assert_requests_match_spec();
 }
+
+#[tokio::test]
+async fn a_lost_chargeback_is_money_already_back_with_the_buyer() {
+    let shop = shop().await;
+    let shop = &shop;
+    let refund = |amount: i64| {
+        let body =
+            json!({ "amount_minor": amount, "method": "original_payment", "reason": "goodwill" });
+        async move {
+            shop.app
+                .api_post("/api/v1/orders/5001/refunds", &body)
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(refund(5_000).await, 201, "asked for, not yet sent");
+    let now = shop.app.clock.now().millis() / 1000;
+    let dispute = |status: &str| {
+        json!({ "id": "dp_5002", "object": "dispute", "amount": 10_000, "currency": "eur",
+            "status": status, "reason": "product_not_received", "payment_intent": PAYMENT,
+            "evidence_details": { "due_by": now + 7 * 86_400 } })
+    };
+    assert_eq!(
+        shop.webhook(
+            "evt_l1",
+            "charge.dispute.created",
+            &dispute("needs_response")
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        shop.webhook("evt_l2", "charge.dispute.closed", &dispute("lost"))
+            .await,
+        200
+    );
+    assert_eq!(
+        shop.webhook("evt_l2", "charge.dispute.closed", &dispute("lost"))
+            .await,
+        200
+    );
+
+    // The waiting refund would have paid the buyer a second time: it failed.
+    let (refunds, drawn) = shop.ledger().await;
+    assert_eq!(refunds[0].1, "failed");
+    assert_eq!(
+        drawn, 10_000,
+        "the chargeback's amount left the refundable balance"
+    );
+    shop.work().await;
+    assert!(shop.fake.requests().is_empty(), "nothing sent to Stripe");
+
+    // What is left can still be refunded, not more.
+    assert_eq!(refund(CAPTURED - 10_000 + 1).await, 409);
+    assert_eq!(refund(CAPTURED - 10_000).await, 201);
+    let (_, drawn) = shop.ledger().await;
+    assert_eq!(drawn, CAPTURED);
+}

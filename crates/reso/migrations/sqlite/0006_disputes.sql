@@ -2,6 +2,8 @@
 -- dispute at an account, moved forward only (see reso_domain::dispute).
 -- `payment_id` is Reso's payment the dispute is on, when Reso has it: while
 -- a dispute on a payment is undecided, no refund goes out on that payment.
+-- `drawn_minor`: what a lost chargeback took from the payment's refundable
+-- balance (the buyer got it back through the chargeback).
 CREATE TABLE disputes (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     merchant_id  INTEGER NOT NULL REFERENCES merchants(id),
@@ -15,6 +17,7 @@ CREATE TABLE disputes (
     reason_code  TEXT NOT NULL,
     respond_by   INTEGER,
     response     TEXT,
+    drawn_minor  INTEGER NOT NULL DEFAULT 0,
     reported_at  INTEGER NOT NULL,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,

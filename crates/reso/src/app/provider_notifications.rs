@@ -269,31 +269,33 @@ async fn record_dispute(
         respond_by: news.respond_by,
         at: n.occurred_at,
     };
-    let changed = match store::disputes::find(tx, account.id, &news.dispute_id).await? {
-        Some(mut stored) => {
-            let moved = stored.dispute.apply(report);
-            if moved {
+    let (row, payment_id, dispute) =
+        match store::disputes::find(tx, account.id, &news.dispute_id).await? {
+            Some(mut stored) => {
+                if !stored.dispute.apply(report) {
+                    return Ok(());
+                }
                 store::disputes::save(tx, stored.id, &stored.dispute, now).await?;
+                (stored.id, stored.payment_id, stored.dispute)
             }
-            moved
-        }
-        None => {
-            let gateway = account.provider.code();
-            let payment_id =
-                store::disputes::payment_of(tx, merchant.id, gateway, &news.payment_reference)
-                    .await?;
-            let new = store::disputes::NewDispute {
-                merchant_id: merchant.id,
-                account_id: account.id,
-                dispute_id: &news.dispute_id,
-                payment_id,
-            };
-            store::disputes::insert(tx, &new, &Dispute::open(report), now).await?;
-            true
-        }
-    };
-    if !changed {
-        return Ok(());
+            None => {
+                let gateway = account.provider.code();
+                let payment_id =
+                    store::disputes::payment_of(tx, merchant.id, gateway, &news.payment_reference)
+                        .await?;
+                let new = store::disputes::NewDispute {
+                    merchant_id: merchant.id,
+                    account_id: account.id,
+                    dispute_id: &news.dispute_id,
+                    payment_id,
+                };
+                let dispute = Dispute::open(report);
+                let row = store::disputes::insert(tx, &new, &dispute, now).await?;
+                (row, payment_id, dispute)
+            }
+        };
+    if let Some(payment_id) = payment_id {
+        settle_payment(tx, row, payment_id, &dispute, now).await?;
     }
     let gateway = account.provider.code();
     let order = order_of(tx, merchant.id, gateway, &news.payment_reference).await?;
@@ -306,6 +308,33 @@ async fn record_dispute(
         "order_number": order.as_ref().map(|(_, number)| number),
     });
     record_news(tx, merchant, gateway, order, "dispute.reported", data, now).await
+}
+
+/// What a decided dispute means for its payment. Lost: the buyer got the
+/// money back through the chargeback, so it leaves the refundable balance and
+/// refunds still waiting to be sent fail (they would pay a second time).
+/// Reopened at a later stage or won: the money is the merchant's again.
+async fn settle_payment(
+    tx: &mut Tx,
+    row: i64,
+    payment_id: i64,
+    dispute: &Dispute,
+    now: i64,
+) -> AppResult<()> {
+    let paid_back = dispute.paid_to_buyer().map_or(0, |m| m.minor);
+    if paid_back > 0 {
+        for refund_id in store::disputes::unsent_refunds(tx, payment_id).await? {
+            settle_in(
+                tx,
+                refund_id,
+                Err("the buyer was paid back by the chargeback".into()),
+                now,
+            )
+            .await?;
+        }
+    }
+    store::disputes::draw(tx, row, payment_id, paid_back).await?;
+    Ok(())
 }
 
 /// News from a provider that moved nothing yet, on the order's timeline

@@ -139,3 +139,49 @@ pub async fn payment_of(
     .fetch_optional(conn)
     .await?)
 }
+
+/// Makes what a lost chargeback took from the payment's refundable balance
+/// `target` (capped by what is left on the payment); returns what it now is.
+/// The payment's `refunded_minor` counts money back with the buyer however
+/// it went back, so no refund can pay it a second time.
+pub async fn draw(
+    conn: &mut AnyConnection,
+    dispute_row: i64,
+    payment_id: i64,
+    target: i64,
+) -> StoreResult<i64> {
+    let drawn: i64 = sqlx::query_scalar("SELECT drawn_minor FROM disputes WHERE id = $1")
+        .bind(dispute_row)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (captured, refunded): (i64, i64) =
+        sqlx::query_as("SELECT captured_minor, refunded_minor FROM payments WHERE id = $1")
+            .bind(payment_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    // Other money already back with the buyer limits what the chargeback can add.
+    let room = captured - (refunded - drawn);
+    let now_drawn = target.clamp(0, room.max(0));
+    sqlx::query("UPDATE payments SET refunded_minor = refunded_minor + $1 WHERE id = $2")
+        .bind(now_drawn - drawn)
+        .bind(payment_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE disputes SET drawn_minor = $1 WHERE id = $2")
+        .bind(now_drawn)
+        .bind(dispute_row)
+        .execute(&mut *conn)
+        .await?;
+    Ok(now_drawn)
+}
+
+/// Refunds on the payment still waiting to be sent to the provider.
+pub async fn unsent_refunds(conn: &mut AnyConnection, payment_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM refunds WHERE payment_id = $1 AND status = 'pending' \
+         AND gateway_refund_id IS NULL ORDER BY id",
+    )
+    .bind(payment_id)
+    .fetch_all(conn)
+    .await?)
+}
