@@ -441,3 +441,28 @@ async fn a_refund_goes_through_a_provider_only_once_its_account_is_connected() {
         .unwrap();
     assert_eq!(refund.status, "pending");
 }
+
+#[tokio::test]
+async fn the_provider_endpoints_are_documented() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/payment-providers", "get"),
+        ("/api/v1/payment-providers/{provider}", "put"),
+        ("/api/v1/payment-providers/{provider}", "delete"),
+        ("/webhooks/payments/{account_id}", "post"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+}

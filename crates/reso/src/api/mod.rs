@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         events::feed, events::add_webhook, events::list_webhooks, events::delete_webhook,
         merchant::show, merchant::update,
         payment_providers::list, payment_providers::connect, payment_providers::disconnect,
+        payment_providers::ingress,
         messages::return_thread, messages::post_on_return, messages::return_attachment,
         messages::claim_thread, messages::post_on_claim, messages::claim_attachment,
         messages::unanswered, messages::evidence,

@@ -167,7 +167,7 @@ pub async fn disconnect(
 }
 
 /// What Reso answers a provider's delivery.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Acknowledged {
     pub applied: usize,
     pub repeated: usize,
@@ -176,6 +176,14 @@ pub struct Acknowledged {
 /// `POST /webhooks/payments/{account_id}`: a provider's notifications,
 /// authenticated by the provider's signature, not an API key. A repeated
 /// delivery is acknowledged (200) and changes nothing.
+#[utoipa::path(post, path = "/webhooks/payments/{account_id}", tag = "payment providers",
+    params(("account_id" = i64, Path, description = "the account's id, as in its webhook_url")),
+    request_body(content = String, description = "the provider's notification, as the provider sends it"),
+    responses((status = 200, body = Acknowledged),
+        (status = 400, description = "the body does not parse", body = Problem),
+        (status = 401, description = "missing, wrong or stale signature", body = Problem),
+        (status = 404, description = "no such account, or a provider that sends no notifications", body = Problem),
+        (status = 503, description = "the provider could not confirm the signature now", body = Problem)))]
 pub async fn ingress(
     State(state): State<AppState>,
     WithRejection(Path(account_id), _): WithRejection<Path<i64>, ApiError>,
