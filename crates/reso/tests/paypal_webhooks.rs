@@ -50,10 +50,7 @@ async fn fake_paypal(verdict: Verdict) -> String {
                 }
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    base
+    support::serve(router).await
 }
 
 struct Shop {
@@ -93,10 +90,7 @@ async fn shop() -> Shop {
     order["payments"][0]["gateway"] = json!("paypal");
     order["payments"][0]["reference"] = json!(CAPTURE);
     app.create_order(&order).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let reso = format!("http://{}", listener.local_addr().unwrap());
-    let router = reso::server::router(state);
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let reso = support::serve(reso::server::router(state)).await;
     Shop {
         app,
         reso,

@@ -492,10 +492,7 @@ async fn a_bad_stripe_signature_is_refused_with_401() {
     let shop = shop().await;
     let refund = shop.refund(1_000).await;
     // The shop's keyed state behind a port of its own: the real Stripe check.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = reso::server::router(shop.state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let base = support::serve(reso::server::router(shop.state.clone())).await;
     let body = json!({ "id": "evt_1", "type": "refund.updated" }).to_string();
     for signature in [None, Some(format!("t={},v1=00ff", START / 1000))] {
         let mut req = shop

@@ -115,10 +115,7 @@ async fn shop() -> Shop {
     let mut order = sample_order("5001", "ada@example.com", START - 3 * DAY);
     order["payments"][0]["gateway"] = json!("stripe");
     app.create_order(&order).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let reso = format!("http://{}", listener.local_addr().unwrap());
-    let router = reso::server::router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let reso = support::serve(reso::server::router(state.clone())).await;
     Shop {
         app,
         state,

@@ -181,17 +181,10 @@ pub fn verify_for_account(
     verify_notification(&AdyenAccount::from_provider(account), headers, body, now)
 }
 
-/// A transport failure: nothing is known about the refund, so it is retried.
+/// A transport failure. The error's URL holds only the base URL and PSP
+/// reference, no secret.
 fn transport_failure(error: reqwest::Error) -> GatewayError {
-    let what = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "could not be reached"
-    } else {
-        "broke off the exchange"
-    };
-    // The error's URL holds only the base URL and PSP reference, no secret.
-    GatewayError::Unavailable(format!("Adyen {what}: {error}"))
+    GatewayError::unreachable("Adyen", &error)
 }
 
 /// The JSON body of `POST /payments/{paymentPspReference}/refunds`

@@ -242,14 +242,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
 }
 
 fn unavailable(e: reqwest::Error) -> GatewayError {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    GatewayError::Unavailable(format!("Klarna {what}: {e}"))
+    GatewayError::unreachable("Klarna", &e)
 }
 
 /// A refused refund: Klarna's `error_code` and messages. Only a refusal of

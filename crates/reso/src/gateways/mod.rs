@@ -138,6 +138,23 @@ pub enum GatewayError {
     Unavailable(String),
 }
 
+impl GatewayError {
+    /// A provider that could not be asked (time-out, no connection, the
+    /// exchange broke off): nothing is known about the refund, so it is
+    /// retried with the same idempotency key. `who` names the provider and
+    /// what was asked ("Stripe", "PayPal token request").
+    pub fn unreachable(who: &str, error: &reqwest::Error) -> GatewayError {
+        let what = if error.is_timeout() {
+            "timed out"
+        } else if error.is_connect() {
+            "could not connect"
+        } else {
+            "request failed"
+        };
+        GatewayError::Unavailable(format!("{who} {what}: {error}"))
+    }
+}
+
 pub type GatewayFuture<'a> =
     Pin<Box<dyn Future<Output = Result<GatewayAnswer, GatewayError>> + Send + 'a>>;
 

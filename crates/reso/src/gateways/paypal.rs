@@ -451,14 +451,7 @@ fn error_summary(body: &[u8]) -> String {
 
 /// A network failure or time-out: worth retrying.
 fn unreachable(what: &str, error: &reqwest::Error) -> GatewayError {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "could not connect"
-    } else {
-        "failed"
-    };
-    GatewayError::Unavailable(format!("PayPal {what} {kind}: {error}"))
+    GatewayError::unreachable(&format!("PayPal {what}"), error)
 }
 
 /// An id as one URL path segment: PayPal's ids are alphanumeric, so

@@ -169,16 +169,7 @@ fn payment_field(reference: &str) -> Option<&'static str> {
 async fn answer(
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<GatewayAnswer, GatewayError> {
-    let response = response.map_err(|e| {
-        let what = if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "could not connect"
-        } else {
-            "request failed"
-        };
-        GatewayError::Unavailable(format!("Stripe {what}: {e}"))
-    })?;
+    let response = response.map_err(|e| GatewayError::unreachable("Stripe", &e))?;
     let status = response.status().as_u16();
     let body = response
         .bytes()

@@ -177,6 +177,16 @@ pub fn iso(ms: i64) -> String {
 }
 
 /// An order placed a week before `delivered_at`, delivered then.
+/// Serves `router` on a port of its own (127.0.0.1:0); its base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
 pub fn sample_order(number: &str, email: &str, delivered_at: i64) -> Value {
     json!({
         "number": number,
