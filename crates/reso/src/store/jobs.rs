@@ -30,51 +30,6 @@ pub async fn enqueue(
     .await?)
 }
 
-/// A job to write: what runs it, and what it is told.
-#[derive(serde::Serialize)]
-pub struct NewJob {
-    pub kind: &'static str,
-    pub payload: serde_json::Value,
-}
-
-/// Writes the jobs bound as one JSON array in `$3` (SQLite finds each
-/// numbered parameter by a linear scan, so many bound parameters per
-/// statement cost their square). The payload's JSON text is stored as
-/// given: SQLite's `->` and PostgreSQL's `json` keep it.
-const ENQUEUE_SQLITE: &str =
-    "WITH j AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($3)) \
-     INSERT INTO jobs (kind, payload, run_at, created_at) \
-     SELECT b ->> 'kind', b -> 'payload', $1, $2 FROM j ORDER BY key";
-const ENQUEUE_POSTGRES: &str = "INSERT INTO jobs (kind, payload, run_at, created_at) \
-     SELECT value ->> 'kind', CAST(value -> 'payload' AS TEXT), $1, $2 \
-     FROM json_array_elements(CAST($3 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY ord";
-
-/// Writes many jobs due at `run_at` with one INSERT, in the order given.
-pub async fn enqueue_many(
-    conn: &mut AnyConnection,
-    jobs: &[NewJob],
-    run_at: i64,
-    now: i64,
-) -> StoreResult<()> {
-    if jobs.is_empty() {
-        return Ok(());
-    }
-    let rows =
-        serde_json::to_string(jobs).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
-    let sql = if conn.backend_name() == "PostgreSQL" {
-        ENQUEUE_POSTGRES
-    } else {
-        ENQUEUE_SQLITE
-    };
-    sqlx::query(sql)
-        .bind(run_at)
-        .bind(now)
-        .bind(rows)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// A job to write, or with `per_endpoint_of` one webhook delivery job per
 /// active endpoint of that merchant, each payload told its `endpoint_id`.
 #[derive(serde::Serialize)]
@@ -84,9 +39,11 @@ pub struct QueuedJob {
     pub per_endpoint_of: Option<i64>,
 }
 
-/// The jobs bound as one JSON array in `$3`, fanned out over the endpoints in
-/// the same statement: the lookup takes no statement of its own. Each
-/// delivery's payload is the given object's text with `endpoint_id` put first.
+/// The jobs bound as one JSON array in `$3` (SQLite finds each numbered
+/// parameter by a linear scan, so many parameters cost their square),
+/// fanned out over the endpoints in the same statement: the lookup takes no
+/// statement of its own. Each delivery's payload is the given object's text
+/// with `endpoint_id` put first.
 pub(crate) const FAN_OUT_SQLITE: &str =
     "WITH j AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($3)) \
      INSERT INTO jobs (kind, payload, run_at, created_at) \
