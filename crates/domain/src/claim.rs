@@ -4,6 +4,7 @@
 //! to the mediators, who decide. Every wait is a deadline.
 
 use crate::calendar::Calendar;
+use crate::dispute::{Dispute, DisputeStage, DisputeState};
 use crate::money::Money;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -138,10 +139,25 @@ pub enum ClaimKind {
     RefundNotReceived,
     /// Anything else: straight to the mediators.
     OtherProblem,
+    /// The buyer's bank took the money back through the card scheme; the
+    /// payment provider asks the merchant for an answer (see `dispute`).
+    Chargeback,
+    /// An inquiry or guarantee claim at the payment provider, before any
+    /// money moved (PayPal's buyer complaint, a retrieval request).
+    ProviderClaim,
 }
 
 impl ClaimKind {
-    pub const ALL: [ClaimKind; 3] = [
+    pub const ALL: [ClaimKind; 5] = [
+        ClaimKind::NotReceived,
+        ClaimKind::RefundNotReceived,
+        ClaimKind::OtherProblem,
+        ClaimKind::Chargeback,
+        ClaimKind::ProviderClaim,
+    ];
+
+    /// The claims a buyer opens in Reso; the others come from payment providers.
+    pub const BUYER_KINDS: [ClaimKind; 3] = [
         ClaimKind::NotReceived,
         ClaimKind::RefundNotReceived,
         ClaimKind::OtherProblem,
@@ -152,6 +168,22 @@ impl ClaimKind {
             ClaimKind::NotReceived => "not_received",
             ClaimKind::RefundNotReceived => "refund_not_received",
             ClaimKind::OtherProblem => "other_problem",
+            ClaimKind::Chargeback => "chargeback",
+            ClaimKind::ProviderClaim => "provider_claim",
+        }
+    }
+
+    /// A dispute at the payment provider: it follows the provider's news and
+    /// deadline, not the buyer-protection steps.
+    pub fn is_dispute(self) -> bool {
+        matches!(self, ClaimKind::Chargeback | ClaimKind::ProviderClaim)
+    }
+
+    /// The kind of claim a dispute at its `stage` is.
+    pub fn of_dispute(stage: DisputeStage) -> ClaimKind {
+        match stage {
+            DisputeStage::Inquiry => ClaimKind::ProviderClaim,
+            _ => ClaimKind::Chargeback,
         }
     }
 
@@ -171,15 +203,19 @@ pub enum ClaimStatus {
     Escalated,
     /// A mediator asked the merchant for documents, with a deadline.
     AwaitingDocuments,
+    /// A dispute the payment provider (or the card issuer) now decides: the
+    /// merchant answered, or the provider's deadline passed.
+    AwaitingProvider,
     Closed,
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 5] = [
+    pub const ALL: [ClaimStatus; 6] = [
         ClaimStatus::AwaitingMerchant,
         ClaimStatus::AwaitingBuyer,
         ClaimStatus::Escalated,
         ClaimStatus::AwaitingDocuments,
+        ClaimStatus::AwaitingProvider,
         ClaimStatus::Closed,
     ];
 
@@ -189,6 +225,7 @@ impl ClaimStatus {
             ClaimStatus::AwaitingBuyer => "awaiting_buyer",
             ClaimStatus::Escalated => "escalated",
             ClaimStatus::AwaitingDocuments => "awaiting_documents",
+            ClaimStatus::AwaitingProvider => "awaiting_provider",
             ClaimStatus::Closed => "closed",
         }
     }
@@ -339,6 +376,10 @@ pub enum Outcome {
         amount_minor: i64,
         from_guarantee: bool,
     },
+    /// The payment provider decided the dispute for the merchant.
+    DisputeWon,
+    /// The payment provider decided for the buyer (or the merchant accepted).
+    DisputeLost,
 }
 
 /// The parts of a claim the rules look at.
@@ -378,6 +419,10 @@ pub enum ClaimError {
     WrongReaction(Reaction, &'static [Reaction]),
     #[error("a decision amount must be between zero and the order value ({0})")]
     BadDecision(Money),
+    #[error("this claim is a dispute at the payment provider: accept it or send evidence")]
+    DisputeAtProvider,
+    #[error("'{}' claims come from the payment provider; a buyer opens not_received, refund_not_received or other_problem", .0.code())]
+    NotABuyerClaim(ClaimKind),
 }
 
 pub fn check_message(message: &str, required: bool) -> Result<(), ClaimError> {
@@ -400,6 +445,9 @@ impl Claim {
         terms: &ProtectionTerms,
         now: Timestamp,
     ) -> Result<Claim, ClaimError> {
+        if kind.is_dispute() {
+            return Err(ClaimError::NotABuyerClaim(kind));
+        }
         match protection {
             Protection::NotProtected => return Err(ClaimError::NotProtected),
             Protection::Expired => {
@@ -448,6 +496,9 @@ impl Claim {
         terms: &ProtectionTerms,
         now: Timestamp,
     ) -> Result<Variant, ClaimError> {
+        if self.kind.is_dispute() {
+            return Err(ClaimError::DisputeAtProvider);
+        }
         self.expect(ClaimStatus::AwaitingMerchant)?;
         if self.due_at.is_some_and(|due| now >= due) {
             return Err(ClaimError::TooLate);
@@ -508,6 +559,11 @@ impl Claim {
             return false;
         }
         match self.status {
+            // The provider decides without the merchant's answer.
+            ClaimStatus::AwaitingMerchant if self.kind.is_dispute() => {
+                self.status = ClaimStatus::AwaitingProvider;
+                self.due_at = None;
+            }
             ClaimStatus::AwaitingMerchant => self.escalate(Escalation::MerchantSilent),
             ClaimStatus::AwaitingBuyer => self.close(Outcome::ClosedAsAnswered),
             // The merchant sent nothing: the mediators decide on what they have.
@@ -515,9 +571,49 @@ impl Claim {
                 self.status = ClaimStatus::Escalated;
                 self.due_at = None;
             }
-            ClaimStatus::Escalated | ClaimStatus::Closed => return false,
+            ClaimStatus::Escalated | ClaimStatus::AwaitingProvider | ClaimStatus::Closed => {
+                return false
+            }
         }
         true
+    }
+
+    /// The claim a dispute at the payment provider is, on an order worth
+    /// `order_value`: it mirrors the dispute (see `follow_dispute`).
+    pub fn of_dispute(dispute: &Dispute, order_value: Money, now: Timestamp) -> Claim {
+        let mut claim = Claim {
+            kind: ClaimKind::of_dispute(dispute.stage),
+            status: ClaimStatus::AwaitingMerchant,
+            order_value,
+            variant: None,
+            escalation: None,
+            outcome: None,
+            due_at: None,
+        };
+        claim.follow_dispute(dispute, now);
+        claim
+    }
+
+    /// Brings a dispute's claim in line with the dispute; `true` when it
+    /// changed. The provider decides such a claim, so its state is the
+    /// dispute's: waiting for the merchant until the provider's deadline,
+    /// then with the provider, then closed as won or lost.
+    pub fn follow_dispute(&mut self, dispute: &Dispute, now: Timestamp) -> bool {
+        let before = self.clone();
+        self.kind = ClaimKind::of_dispute(dispute.stage);
+        let (status, outcome, due_at) = match dispute.state {
+            DisputeState::NeedsResponse => match dispute.respond_by {
+                Some(due) if now >= due => (ClaimStatus::AwaitingProvider, None, None),
+                due => (ClaimStatus::AwaitingMerchant, None, due),
+            },
+            DisputeState::UnderReview => (ClaimStatus::AwaitingProvider, None, None),
+            DisputeState::Won => (ClaimStatus::Closed, Some(Outcome::DisputeWon), None),
+            DisputeState::Lost => (ClaimStatus::Closed, Some(Outcome::DisputeLost), None),
+        };
+        self.status = status;
+        self.outcome = outcome;
+        self.due_at = due_at;
+        *self != before
     }
 
     /// A mediator asks the merchant for more documents.
@@ -565,12 +661,15 @@ impl Claim {
 
     /// The merchant became insolvent: every open claim goes to the mediators.
     pub fn merchant_insolvent(&mut self) -> bool {
-        if matches!(
-            self.status,
-            ClaimStatus::AwaitingMerchant
-                | ClaimStatus::AwaitingBuyer
-                | ClaimStatus::AwaitingDocuments
-        ) {
+        // The payment provider decides disputes, whatever becomes of the shop.
+        if !self.kind.is_dispute()
+            && matches!(
+                self.status,
+                ClaimStatus::AwaitingMerchant
+                    | ClaimStatus::AwaitingBuyer
+                    | ClaimStatus::AwaitingDocuments
+            )
+        {
             self.escalate(Escalation::MerchantInsolvent);
             return true;
         }
@@ -829,5 +928,96 @@ mod tests {
             ..ProtectionTerms::default()
         };
         assert_eq!(bad.validate(), Err(TermsError::BadPeriod));
+    }
+
+    fn dispute(state: DisputeState, respond_by: Option<i64>) -> Dispute {
+        Dispute {
+            stage: DisputeStage::Chargeback,
+            state,
+            amount: value(),
+            reason_code: "fraudulent".into(),
+            respond_by: respond_by.map(day),
+            response: None,
+            reported_at: day(1),
+        }
+    }
+
+    #[test]
+    fn a_disputes_claim_follows_the_provider() {
+        let mut c = Claim::of_dispute(
+            &dispute(DisputeState::NeedsResponse, Some(8)),
+            value(),
+            day(1),
+        );
+        assert_eq!(
+            (c.kind, c.status, c.due_at),
+            (
+                ClaimKind::Chargeback,
+                ClaimStatus::AwaitingMerchant,
+                Some(day(8))
+            )
+        );
+        assert!(!c.follow_dispute(&dispute(DisputeState::NeedsResponse, Some(8)), day(2)));
+        assert!(c.follow_dispute(&dispute(DisputeState::UnderReview, None), day(3)));
+        assert_eq!((c.status, c.due_at), (ClaimStatus::AwaitingProvider, None));
+        assert!(c.follow_dispute(&dispute(DisputeState::Won, None), day(9)));
+        assert_eq!(
+            (c.status, c.outcome),
+            (ClaimStatus::Closed, Some(Outcome::DisputeWon))
+        );
+        let lost = Claim::of_dispute(&dispute(DisputeState::Lost, None), value(), day(9));
+        assert_eq!(lost.outcome, Some(Outcome::DisputeLost));
+        let mut inquiry = dispute(DisputeState::NeedsResponse, Some(5));
+        inquiry.stage = DisputeStage::Inquiry;
+        assert_eq!(
+            Claim::of_dispute(&inquiry, value(), day(1)).kind,
+            ClaimKind::ProviderClaim
+        );
+        // Past the provider's deadline, reported late: the provider decides.
+        let late = Claim::of_dispute(
+            &dispute(DisputeState::NeedsResponse, Some(5)),
+            value(),
+            day(6),
+        );
+        assert_eq!(late.status, ClaimStatus::AwaitingProvider);
+    }
+
+    #[test]
+    fn a_missed_provider_deadline_leaves_the_provider_to_decide() {
+        let t = ProtectionTerms::default();
+        let mut c = Claim::of_dispute(
+            &dispute(DisputeState::NeedsResponse, Some(8)),
+            value(),
+            day(1),
+        );
+        assert!(!c.deadline_passed(day(7)));
+        assert!(c.deadline_passed(day(8)));
+        assert_eq!(
+            (c.status, c.escalation, c.due_at),
+            (ClaimStatus::AwaitingProvider, None, None)
+        );
+        assert!(!c.deadline_passed(day(9)));
+        let mut open = Claim::of_dispute(
+            &dispute(DisputeState::NeedsResponse, Some(8)),
+            value(),
+            day(1),
+        );
+        assert!(
+            !open.merchant_insolvent(),
+            "the provider decides, not the mediators"
+        );
+        assert_eq!(
+            open.answer(RefundDecision::Yes, 100, "ok", &t, day(2)),
+            Err(ClaimError::DisputeAtProvider)
+        );
+        let active = Protection::Active { ends_at: day(30) };
+        assert_eq!(
+            Claim::open(ClaimKind::Chargeback, active, false, value(), &t, day(1)),
+            Err(ClaimError::NotABuyerClaim(ClaimKind::Chargeback))
+        );
+        for k in ClaimKind::ALL {
+            assert_eq!(ClaimKind::parse(k.code()), Some(k));
+            assert_eq!(k.is_dispute(), !ClaimKind::BUYER_KINDS.contains(&k));
+        }
     }
 }

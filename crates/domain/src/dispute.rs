@@ -225,6 +225,15 @@ impl Dispute {
         Ok(())
     }
 
+    /// The provider refused the merchant's answer (its deadline passed there,
+    /// the evidence was not taken): the dispute waits for an answer again.
+    pub fn answer_refused(&mut self) {
+        if self.state == DisputeState::UnderReview && self.response.is_some() {
+            self.state = DisputeState::NeedsResponse;
+            self.response = None;
+        }
+    }
+
     /// Undecided: the money is in question, so no refund goes out on the payment.
     pub fn is_open(&self) -> bool {
         !self.state.is_decided()
@@ -345,6 +354,10 @@ mod tests {
             Err(DisputeError::NotAwaitingAnswer(UnderReview))
         );
         assert_eq!(d.time_left_ms(Timestamp(2 * DAY)), None);
+        d.answer_refused();
+        assert_eq!((d.state, d.response), (NeedsResponse, None));
+        d.answer(MerchantResponse::Evidence, 1, Timestamp(3 * DAY))
+            .unwrap();
     }
 
     #[test]

@@ -185,3 +185,16 @@ mail-message-posted-reply = Um zu antworten, öffnen Sie die Seite Ihrer Bestell
 mail-staff-subject-message-posted = Neue Nachricht zur Bestellung { $order }
 mail-staff-intro-message-posted-buyer = Der Käufer hat zur Bestellung { $order } geschrieben:
 mail-staff-intro-message-posted-mediator = Das Schlichtungsteam hat zur Bestellung { $order } geschrieben:
+
+# Streitfälle beim Zahlungsanbieter (Rückbuchungen, Reklamationen).
+mail-claim-kind-chargeback = Rückbuchung über die Bank
+mail-claim-kind-provider-claim = Reklamation beim Zahlungsanbieter
+mail-staff-subject-claim-dispute-opened = Zahlungsstreitfall zu Bestellung { $order }: Antwort bis { $deadline }
+mail-staff-intro-claim-dispute-opened = Der Zahlungsanbieter meldet einen Streitfall zu Bestellung { $order }. Akzeptieren Sie ihn oder senden Sie Ihre Nachweise über die Fallseite vor der Frist des Anbieters; ohne Antwort entscheidet der Anbieter meist für den Käufer.
+mail-staff-subject-claim-dispute-answer-refused = Der Zahlungsanbieter hat Ihre Antwort zu Bestellung { $order } nicht angenommen
+mail-staff-intro-claim-dispute-answer-refused = Der Zahlungsanbieter hat Ihre Antwort auf den Streitfall zu Bestellung { $order } abgelehnt. Den Grund finden Sie auf der Fallseite; antworten Sie erneut, sofern die Frist es erlaubt.
+mail-staff-subject-claim-dispute-unanswered = Die Antwortfrist für den Streitfall zu Bestellung { $order } ist abgelaufen
+mail-staff-intro-claim-dispute-unanswered = Die Frist des Zahlungsanbieters für den Streitfall zu Bestellung { $order } ist ohne Antwort abgelaufen. Der Anbieter entscheidet nun.
+mail-staff-subject-claim-dispute-decided = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } entschieden
+mail-staff-intro-claim-dispute-decided-won = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } zu Ihren Gunsten entschieden.
+mail-staff-intro-claim-dispute-decided-lost = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } zugunsten des Käufers entschieden: Der Käufer behält das Geld.

@@ -327,3 +327,11 @@ message-sent = Ihre Nachricht wurde gesendet. Sie erhalten eine E-Mail, sobald d
 message-too-large = Diese Dateien sind zu groß. Hängen Sie höchstens 10 Dateien mit je 10 MB an.
 message-unreadable = Das Formular konnte nicht gelesen werden. Laden Sie die Seite neu und versuchen Sie es erneut.
 message-attachment-not-found = Dieser Anhang existiert nicht.
+
+# Streitfälle beim Zahlungsanbieter, als Fälle angezeigt.
+claim-kind-chargeback = Rückbuchung über die Bank
+claim-kind-provider_claim = Reklamation beim Zahlungsanbieter
+claim-status-awaiting_provider = Beim Zahlungsanbieter
+claim-wait-provider = Der Zahlungsanbieter prüft diesen Streitfall. Er teilt Ihnen und dem Shop seine Entscheidung mit.
+claim-outcome-dispute_won = Der Zahlungsanbieter hat den Streitfall zugunsten des Shops entschieden.
+claim-outcome-dispute_lost = Der Zahlungsanbieter hat den Streitfall zu Ihren Gunsten entschieden.

@@ -185,3 +185,16 @@ mail-message-posted-reply = To answer, open your order page.
 mail-staff-subject-message-posted = New message about order { $order }
 mail-staff-intro-message-posted-buyer = The buyer has written about order { $order }:
 mail-staff-intro-message-posted-mediator = The mediation team has written about order { $order }:
+
+# Disputes at the payment provider (chargebacks, provider claims).
+mail-claim-kind-chargeback = Chargeback through the bank
+mail-claim-kind-provider-claim = Claim at the payment provider
+mail-staff-subject-claim-dispute-opened = Payment dispute on order { $order }: answer by { $deadline }
+mail-staff-intro-claim-dispute-opened = The payment provider reports a dispute on order { $order }. Accept it or send your evidence from the claim page before the provider's deadline; without an answer, the provider usually decides for the buyer.
+mail-staff-subject-claim-dispute-answer-refused = The payment provider did not take your answer on order { $order }
+mail-staff-intro-claim-dispute-answer-refused = The payment provider refused your answer to the dispute on order { $order }. Please look at the reason on the claim page and answer again if the deadline allows.
+mail-staff-subject-claim-dispute-unanswered = The answer time for the dispute on order { $order } is over
+mail-staff-intro-claim-dispute-unanswered = The payment provider's deadline for the dispute on order { $order } passed without an answer. The provider now decides.
+mail-staff-subject-claim-dispute-decided = The payment provider decided the dispute on order { $order }
+mail-staff-intro-claim-dispute-decided-won = The payment provider decided the dispute on order { $order } for you.
+mail-staff-intro-claim-dispute-decided-lost = The payment provider decided the dispute on order { $order } for the buyer: the buyer keeps the money.

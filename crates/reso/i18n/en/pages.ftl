@@ -327,3 +327,11 @@ message-sent = Your message was sent. You will get an e-mail when the shop answe
 message-too-large = These files are too large. Attach at most 10 files of 10 MB each.
 message-unreadable = This form could not be read. Reload the page and try again.
 message-attachment-not-found = This attachment does not exist.
+
+# Disputes at the payment provider, shown as claims.
+claim-kind-chargeback = Chargeback through the bank
+claim-kind-provider_claim = Claim at the payment provider
+claim-status-awaiting_provider = With the payment provider
+claim-wait-provider = The payment provider is reviewing this dispute. It will tell you and the shop its decision.
+claim-outcome-dispute_won = The payment provider decided the dispute for the shop.
+claim-outcome-dispute_lost = The payment provider decided the dispute in your favour.

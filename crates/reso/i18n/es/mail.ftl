@@ -185,3 +185,16 @@ mail-message-posted-reply = Para responder, abre la página de tu pedido.
 mail-staff-subject-message-posted = Nuevo mensaje sobre el pedido { $order }
 mail-staff-intro-message-posted-buyer = El comprador ha escrito sobre el pedido { $order }:
 mail-staff-intro-message-posted-mediator = El equipo de mediación ha escrito sobre el pedido { $order }:
+
+# Disputas en el proveedor de pagos (contracargos, reclamaciones).
+mail-claim-kind-chargeback = Contracargo a través del banco
+mail-claim-kind-provider-claim = Reclamación ante el proveedor de pagos
+mail-staff-subject-claim-dispute-opened = Disputa de pago en el pedido { $order }: responde antes del { $deadline }
+mail-staff-intro-claim-dispute-opened = El proveedor de pagos informa de una disputa en el pedido { $order }. Acéptala o envía tus pruebas desde la página de la reclamación antes del plazo del proveedor; sin respuesta, el proveedor suele decidir a favor del comprador.
+mail-staff-subject-claim-dispute-answer-refused = El proveedor de pagos no ha aceptado tu respuesta sobre el pedido { $order }
+mail-staff-intro-claim-dispute-answer-refused = El proveedor de pagos ha rechazado tu respuesta a la disputa del pedido { $order }. Consulta el motivo en la página de la reclamación y responde de nuevo si el plazo lo permite.
+mail-staff-subject-claim-dispute-unanswered = Ha terminado el plazo para responder a la disputa del pedido { $order }
+mail-staff-intro-claim-dispute-unanswered = El plazo del proveedor de pagos para la disputa del pedido { $order } ha vencido sin respuesta. Ahora decide el proveedor.
+mail-staff-subject-claim-dispute-decided = El proveedor de pagos ha resuelto la disputa del pedido { $order }
+mail-staff-intro-claim-dispute-decided-won = El proveedor de pagos ha resuelto la disputa del pedido { $order } a tu favor.
+mail-staff-intro-claim-dispute-decided-lost = El proveedor de pagos ha resuelto la disputa del pedido { $order } a favor del comprador: el comprador se queda con el dinero.

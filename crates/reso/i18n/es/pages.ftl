@@ -327,3 +327,11 @@ message-sent = Tu mensaje se ha enviado. Recibirás un e-mail cuando la tienda r
 message-too-large = Estos archivos son demasiado grandes. Adjunta como máximo 10 archivos de 10 MB cada uno.
 message-unreadable = No se ha podido leer el formulario. Recarga la página e inténtalo de nuevo.
 message-attachment-not-found = Este adjunto no existe.
+
+# Disputas en el proveedor de pagos, mostradas como reclamaciones.
+claim-kind-chargeback = Contracargo a través del banco
+claim-kind-provider_claim = Reclamación ante el proveedor de pagos
+claim-status-awaiting_provider = En el proveedor de pagos
+claim-wait-provider = El proveedor de pagos está revisando esta disputa. Os comunicará su decisión a ti y a la tienda.
+claim-outcome-dispute_won = El proveedor de pagos ha resuelto la disputa a favor de la tienda.
+claim-outcome-dispute_lost = El proveedor de pagos ha resuelto la disputa a tu favor.

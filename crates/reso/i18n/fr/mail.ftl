@@ -185,3 +185,16 @@ mail-message-posted-reply = Pour répondre, ouvrez la page de votre commande.
 mail-staff-subject-message-posted = Nouveau message sur la commande { $order }
 mail-staff-intro-message-posted-buyer = L'acheteur a écrit au sujet de la commande { $order } :
 mail-staff-intro-message-posted-mediator = L'équipe de médiation a écrit au sujet de la commande { $order } :
+
+# Litiges chez le prestataire de paiement (rétrofacturations, réclamations).
+mail-claim-kind-chargeback = Rétrofacturation par la banque
+mail-claim-kind-provider-claim = Réclamation auprès du prestataire de paiement
+mail-staff-subject-claim-dispute-opened = Litige de paiement sur la commande { $order } : répondez avant le { $deadline }
+mail-staff-intro-claim-dispute-opened = Le prestataire de paiement signale un litige sur la commande { $order }. Acceptez-le ou envoyez vos preuves depuis la page de la réclamation avant l'échéance du prestataire ; sans réponse, il tranche généralement en faveur de l'acheteur.
+mail-staff-subject-claim-dispute-answer-refused = Le prestataire de paiement n'a pas accepté votre réponse sur la commande { $order }
+mail-staff-intro-claim-dispute-answer-refused = Le prestataire de paiement a refusé votre réponse au litige sur la commande { $order }. Consultez le motif sur la page de la réclamation et répondez à nouveau si l'échéance le permet.
+mail-staff-subject-claim-dispute-unanswered = Le délai de réponse au litige sur la commande { $order } est écoulé
+mail-staff-intro-claim-dispute-unanswered = L'échéance du prestataire de paiement pour le litige sur la commande { $order } est passée sans réponse. Le prestataire décide maintenant.
+mail-staff-subject-claim-dispute-decided = Le prestataire de paiement a tranché le litige sur la commande { $order }
+mail-staff-intro-claim-dispute-decided-won = Le prestataire de paiement a tranché le litige sur la commande { $order } en votre faveur.
+mail-staff-intro-claim-dispute-decided-lost = Le prestataire de paiement a tranché le litige sur la commande { $order } en faveur de l'acheteur : l'acheteur garde l'argent.

@@ -327,3 +327,11 @@ message-sent = Votre message a été envoyé. Vous recevrez un e-mail quand la b
 message-too-large = Ces fichiers sont trop volumineux. Joignez au plus 10 fichiers de 10 Mo chacun.
 message-unreadable = Ce formulaire n'a pas pu être lu. Rechargez la page et réessayez.
 message-attachment-not-found = Cette pièce jointe n'existe pas.
+
+# Litiges chez le prestataire de paiement, affichés comme réclamations.
+claim-kind-chargeback = Rétrofacturation par la banque
+claim-kind-provider_claim = Réclamation auprès du prestataire de paiement
+claim-status-awaiting_provider = Chez le prestataire de paiement
+claim-wait-provider = Le prestataire de paiement examine ce litige. Il vous communiquera sa décision, ainsi qu'à la boutique.
+claim-outcome-dispute_won = Le prestataire de paiement a tranché le litige en faveur de la boutique.
+claim-outcome-dispute_lost = Le prestataire de paiement a tranché le litige en votre faveur.

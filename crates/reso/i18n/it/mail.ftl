@@ -185,3 +185,16 @@ mail-message-posted-reply = Per rispondere, apri la pagina del tuo ordine.
 mail-staff-subject-message-posted = Nuovo messaggio sull'ordine { $order }
 mail-staff-intro-message-posted-buyer = L'acquirente ha scritto a proposito dell'ordine { $order }:
 mail-staff-intro-message-posted-mediator = Il team di mediazione ha scritto a proposito dell'ordine { $order }:
+
+# Contestazioni presso il fornitore di pagamento (chargeback, reclami).
+mail-claim-kind-chargeback = Chargeback tramite la banca
+mail-claim-kind-provider-claim = Reclamo presso il fornitore di pagamento
+mail-staff-subject-claim-dispute-opened = Contestazione di pagamento sull'ordine { $order }: rispondi entro { $deadline }
+mail-staff-intro-claim-dispute-opened = Il fornitore di pagamento segnala una contestazione sull'ordine { $order }. Accettala o invia le tue prove dalla pagina del reclamo prima della scadenza del fornitore; senza risposta, di solito il fornitore decide a favore dell'acquirente.
+mail-staff-subject-claim-dispute-answer-refused = Il fornitore di pagamento non ha accettato la tua risposta sull'ordine { $order }
+mail-staff-intro-claim-dispute-answer-refused = Il fornitore di pagamento ha rifiutato la tua risposta alla contestazione sull'ordine { $order }. Leggi il motivo nella pagina del reclamo e rispondi di nuovo se la scadenza lo consente.
+mail-staff-subject-claim-dispute-unanswered = Il tempo per rispondere alla contestazione sull'ordine { $order } è scaduto
+mail-staff-intro-claim-dispute-unanswered = La scadenza del fornitore di pagamento per la contestazione sull'ordine { $order } è passata senza risposta. Ora decide il fornitore.
+mail-staff-subject-claim-dispute-decided = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order }
+mail-staff-intro-claim-dispute-decided-won = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order } a tuo favore.
+mail-staff-intro-claim-dispute-decided-lost = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order } a favore dell'acquirente: l'acquirente tiene il denaro.

@@ -327,3 +327,11 @@ message-sent = Il tuo messaggio è stato inviato. Riceverai un'e-mail quando il 
 message-too-large = Questi file sono troppo grandi. Allega al massimo 10 file da 10 MB ciascuno.
 message-unreadable = Impossibile leggere il modulo. Ricarica la pagina e riprova.
 message-attachment-not-found = Questo allegato non esiste.
+
+# Contestazioni presso il fornitore di pagamento, mostrate come reclami.
+claim-kind-chargeback = Chargeback tramite la banca
+claim-kind-provider_claim = Reclamo presso il fornitore di pagamento
+claim-status-awaiting_provider = Presso il fornitore di pagamento
+claim-wait-provider = Il fornitore di pagamento sta esaminando questa contestazione. Comunicherà la sua decisione a te e al negozio.
+claim-outcome-dispute_won = Il fornitore di pagamento ha deciso la contestazione a favore del negozio.
+claim-outcome-dispute_lost = Il fornitore di pagamento ha deciso la contestazione a tuo favore.

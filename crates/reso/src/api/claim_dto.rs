@@ -4,11 +4,12 @@
 use super::dto::{rfc3339, EventOut, ShipmentOut};
 use super::problem::ApiError;
 use crate::store::claims::{ClaimRecord, DocumentInfo};
+use crate::store::disputes::StoredDispute;
 use crate::store::events::EventRecord;
 use crate::store::returns::ReturnRecord;
 use reso_domain::calendar::Calendar;
 use reso_domain::claim::{Outcome, Protection, ProtectionTerms};
-use reso_domain::Order;
+use reso_domain::{Order, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -165,8 +166,55 @@ pub struct ClaimOut {
     pub returns: Vec<ReturnSummaryOut>,
     /// The claim's timeline: every step with the statements made in it.
     pub events: Vec<EventOut>,
+    /// For a chargeback or provider claim: the dispute at the payment provider.
+    pub dispute: Option<DisputeOut>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A dispute at a payment provider, as the provider reported it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisputeOut {
+    /// stripe, paypal or adyen.
+    pub provider: String,
+    /// The provider's id of the dispute.
+    pub dispute_id: String,
+    /// inquiry, chargeback, second_chargeback, pre_arbitration or arbitration.
+    pub stage: String,
+    /// needs_response, under_review, won or lost.
+    pub state: String,
+    /// The provider's or card scheme's reason code.
+    pub reason_code: String,
+    /// The disputed amount.
+    pub amount_minor: i64,
+    pub currency: String,
+    /// When the provider stops taking the merchant's answer.
+    pub respond_by: Option<String>,
+    /// Answer time left while an answer is awaited.
+    pub seconds_left: Option<i64>,
+    /// accepted or evidence, once answered.
+    pub response: Option<String>,
+    /// The merchant's statement sent with the answer.
+    pub statement: Option<String>,
+}
+
+impl DisputeOut {
+    pub fn new(stored: &StoredDispute, now: i64) -> DisputeOut {
+        let d = &stored.dispute;
+        DisputeOut {
+            provider: stored.provider.clone(),
+            dispute_id: stored.dispute_id.clone(),
+            stage: d.stage.code().into(),
+            state: d.state.code().into(),
+            reason_code: d.reason_code.clone(),
+            amount_minor: d.amount.minor,
+            currency: d.amount.currency.to_string(),
+            respond_by: d.respond_by.map(|t| rfc3339(t.millis())),
+            seconds_left: d.time_left_ms(Timestamp(now)).map(|ms| ms / 1000),
+            response: d.response.map(|r| r.code().into()),
+            statement: stored.statement.clone(),
+        }
+    }
 }
 
 fn outcome_code(o: &Outcome) -> &'static str {
@@ -175,6 +223,8 @@ fn outcome_code(o: &Outcome) -> &'static str {
         Outcome::Concluded => "concluded",
         Outcome::ClosedAsAnswered => "closed_as_answered",
         Outcome::Decided { .. } => "decided",
+        Outcome::DisputeWon => "dispute_won",
+        Outcome::DisputeLost => "dispute_lost",
     }
 }
 
@@ -185,6 +235,8 @@ pub struct ClaimContext<'a> {
     pub returns: &'a [ReturnRecord],
     /// The order's events; those of this claim are kept.
     pub events: &'a [EventRecord],
+    /// The dispute, when the claim is a chargeback or provider claim.
+    pub dispute: Option<&'a StoredDispute>,
     pub now: i64,
 }
 
@@ -255,6 +307,7 @@ impl ClaimOut {
                 .filter(|e| e.data.get("claim_id").and_then(|v| v.as_i64()) == Some(c.id))
                 .map(EventOut::from)
                 .collect(),
+            dispute: ctx.dispute.map(|d| DisputeOut::new(d, ctx.now)),
             created_at: summary.created_at,
             updated_at: rfc3339(c.updated_at),
         }
@@ -273,6 +326,21 @@ pub struct AnswerIn {
     pub message: String,
     /// For yes_after_return: the return of this order the refund waits for.
     pub return_id: Option<i64>,
+}
+
+/// The merchant's answer to a dispute at the payment provider.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeAnswerIn {
+    /// accept (the buyer keeps the money) or evidence (fight it with the
+    /// evidence pack and this statement).
+    pub answer: String,
+    /// With evidence: why the charge is right (required, at most 20,000
+    /// characters). With accept: an optional note for the provider.
+    #[serde(default)]
+    pub statement: String,
+    /// Why no refund is owed, when the merchant refused one.
+    pub refund_refusal: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::WithRejection;
 use reso_domain::claim::{ClaimStatus, RefundDecision};
+use reso_domain::dispute::MerchantResponse;
 use reso_domain::document::{clean_filename, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -48,11 +49,18 @@ pub(super) async fn claim_out(state: &AppState, c: &ClaimRecord) -> ApiResult<Cl
     let events = store::events::for_order(&mut conn, c.order_id)
         .await
         .map_err(AppError::from)?;
+    let dispute = match c.claim.kind.is_dispute() {
+        true => store::disputes::of_claim(&mut conn, c.merchant_id, c.id)
+            .await
+            .map_err(AppError::from)?,
+        false => None,
+    };
     let ctx = ClaimContext {
         documents: &documents,
         order: &order,
         returns: &returns,
         events: &events,
+        dispute: dispute.as_ref(),
         now: state.now(),
     };
     Ok(ClaimOut::new(c, &ctx))
@@ -187,9 +195,8 @@ pub async fn list(
     let status = match q.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(ClaimStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "status: '{s}' is not one of awaiting_merchant, awaiting_buyer, escalated, awaiting_documents, closed"
-            ))
+            let known: Vec<&str> = ClaimStatus::ALL.iter().map(|s| s.code()).collect();
+            ApiError::bad_request(format!("status: '{s}' is not one of {}", known.join(", ")))
         })?),
     };
     let mut conn = state.db.reader().acquire().await.map_err(AppError::from)?;
@@ -258,6 +265,41 @@ pub async fn answer(
         uploads: Vec::new(),
     };
     let c = app::claims::answer(&state, &caller.merchant, id, a, &caller.actor).await?;
+    Ok(Json(claim_out(&state, &c).await?))
+}
+
+/// Answers a chargeback or provider claim before the provider's deadline:
+/// `accept`, or `evidence` with a statement. The claim waits for the provider
+/// at once; Reso sends the answer (with the evidence pack's summary PDF and
+/// the order's documents) through the provider's API, and the provider's
+/// decision comes back by webhook.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/dispute-answer", tag = "claims", request_body = DisputeAnswerIn, params(("id" = i64, Path)),
+    responses((status = 200, body = ClaimOut), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "not a dispute, already answered, or the provider's deadline passed"),
+        (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn answer_dispute(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    WithRejection(Json(body), _): JsonBody<DisputeAnswerIn>,
+) -> ApiResult<Json<ClaimOut>> {
+    let id = claim_id(&id)?;
+    let response = match body.answer.as_str() {
+        "accept" => MerchantResponse::Accepted,
+        "evidence" => MerchantResponse::Evidence,
+        other => {
+            return Err(ApiError::unprocessable(format!(
+                "answer: '{other}' is not one of accept, evidence"
+            )))
+        }
+    };
+    let reply = app::disputes::DisputeReply {
+        response,
+        statement: body.statement,
+        refund_refusal: body.refund_refusal,
+    };
+    let c = app::disputes::answer(&state, &caller.merchant, id, reply, &caller.actor).await?;
     Ok(Json(claim_out(&state, &c).await?))
 }
 

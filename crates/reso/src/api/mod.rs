@@ -41,7 +41,7 @@ use utoipa::{Modify, OpenApi};
         messages::return_thread, messages::post_on_return, messages::return_attachment,
         messages::claim_thread, messages::post_on_claim, messages::claim_attachment,
         messages::unanswered, messages::evidence,
-        claims::list, claims::show, claims::answer, claims::send_documents, claims::document,
+        claims::list, claims::show, claims::answer, claims::answer_dispute, claims::send_documents, claims::document,
         claims::protect, claims::protection, claims::terms, claims::update_terms,
         buyer::order, buyer::conclude, buyer::open_claim, buyer::react, buyer::add_documents,
         mediation::login, mediation::queue, mediation::show, mediation::document,
@@ -157,6 +157,7 @@ pub fn router() -> Router<AppState> {
         .route("/claims", get(claims::list))
         .route("/claims/{id}", get(claims::show))
         .route("/claims/{id}/answer", post(claims::answer))
+        .route("/claims/{id}/dispute-answer", post(claims::answer_dispute))
         .route(
             "/claims/{id}/documents",
             post(claims::send_documents).layer(DefaultBodyLimit::max(claims::DOCUMENTS_BODY_LIMIT)),

@@ -19,9 +19,10 @@ pub use super::claim_documents::add_buyer_documents;
 impl From<ClaimError> for AppError {
     fn from(e: ClaimError) -> Self {
         match e {
-            ClaimError::WrongState(_) | ClaimError::AlreadyOpen | ClaimError::TooLate => {
-                AppError::Conflict(e.to_string())
-            }
+            ClaimError::WrongState(_)
+            | ClaimError::AlreadyOpen
+            | ClaimError::TooLate
+            | ClaimError::DisputeAtProvider => AppError::Conflict(e.to_string()),
             other => AppError::Invalid(other.to_string()),
         }
     }

@@ -168,6 +168,11 @@ fn end_wait(c: &mut ClaimRecord, d: &Deadline, now: i64) -> Option<(&'static str
             "claim.closed",
             json!({ "outcome": c.claim.outcome, "why": "the buyer did not react in time" }),
         ),
+        // The payment provider's deadline passed without the merchant's answer.
+        ClaimStatus::AwaitingProvider => (
+            "claim.dispute_unanswered",
+            json!({ "why": "the payment provider's deadline passed without an answer" }),
+        ),
         _ => (
             "claim.escalated",
             json!({ "escalation": c.claim.escalation.map(|e| e.code()), "why": d.kind }),

@@ -35,6 +35,10 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
     "claim.documents_requested",
     "claim.decided",
     "claim.closed",
+    "claim.dispute_opened",
+    "claim.dispute_answer_refused",
+    "claim.dispute_unanswered",
+    "claim.dispute_decided",
     "message.posted",
 ];
 
@@ -43,6 +47,9 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
 pub const STAFF_MUST_KNOW: &[&str] = &[
     "claim.opened",
     "claim.documents_requested",
+    // A payment provider's deadline runs: without an answer the buyer wins.
+    "claim.dispute_opened",
+    "claim.dispute_answer_refused",
     // Money the shop thought paid back is owed to the buyer again.
     "refund.reversed",
 ];

@@ -6,6 +6,7 @@ pub mod buyer;
 pub mod claim_documents;
 pub mod claims;
 pub mod deadlines;
+pub mod disputes;
 pub mod error;
 pub mod events;
 pub mod evidence;

@@ -4,6 +4,7 @@
 //! Refund news moves Reso's refund forward only (pending → succeeded or
 //! failed, succeeded → reversed); late and out-of-order news changes nothing.
 
+use super::disputes;
 use super::events::{record, EventInput};
 use super::payment_providers::{open, OpenError};
 use super::refunds::{reverse_in, settle_in};
@@ -252,7 +253,7 @@ async fn record_unknown_refund(
 /// A dispute's news: the dispute is opened or moved forward (repeated, late
 /// and backward news changes nothing), and what changed goes on the order's
 /// timeline. While it is undecided, no refund goes out on its payment.
-/// Claims from disputes (the merchant's answer) come next.
+/// On a known order it is a claim the merchant answers (see `disputes`).
 async fn record_dispute(
     tx: &mut Tx,
     account: &ProviderAccount,
@@ -269,36 +270,36 @@ async fn record_dispute(
         respond_by: news.respond_by,
         at: n.occurred_at,
     };
-    let (row, payment_id, dispute) =
-        match store::disputes::find(tx, account.id, &news.dispute_id).await? {
-            Some(mut stored) => {
-                if !stored.dispute.apply(report) {
-                    return Ok(());
-                }
-                store::disputes::save(tx, stored.id, &stored.dispute, now).await?;
-                (stored.id, stored.payment_id, stored.dispute)
-            }
-            None => {
-                let gateway = account.provider.code();
-                let payment_id =
-                    store::disputes::payment_of(tx, merchant.id, gateway, &news.payment_reference)
-                        .await?;
-                let new = store::disputes::NewDispute {
-                    merchant_id: merchant.id,
-                    account_id: account.id,
-                    dispute_id: &news.dispute_id,
-                    payment_id,
-                };
-                let dispute = Dispute::open(report);
-                let row = store::disputes::insert(tx, &new, &dispute, now).await?;
-                (row, payment_id, dispute)
-            }
-        };
-    if let Some(payment_id) = payment_id {
-        settle_payment(tx, row, payment_id, &dispute, now).await?;
-    }
     let gateway = account.provider.code();
+    let stored = match store::disputes::find(tx, account.id, &news.dispute_id).await? {
+        Some(mut stored) => {
+            if !stored.dispute.apply(report) {
+                return Ok(());
+            }
+            store::disputes::save(tx, stored.id, &stored.dispute, now).await?;
+            stored
+        }
+        None => {
+            let payment_id =
+                store::disputes::payment_of(tx, merchant.id, gateway, &news.payment_reference)
+                    .await?;
+            let new = store::disputes::NewDispute {
+                merchant_id: merchant.id,
+                account_id: account.id,
+                dispute_id: &news.dispute_id,
+                payment_id,
+            };
+            let dispute = Dispute::open(report);
+            let row = store::disputes::insert(tx, &new, &dispute, now).await?;
+            store::disputes::load(tx, row).await?
+        }
+    };
+    if let Some(payment_id) = stored.payment_id {
+        settle_payment(tx, stored.id, payment_id, &stored.dispute, now).await?;
+    }
     let order = order_of(tx, merchant.id, gateway, &news.payment_reference).await?;
+    let order_id = order.as_ref().map(|(id, _)| *id);
+    disputes::follow(tx, merchant, &stored, order_id, gateway, now).await?;
     let data = json!({
         "gateway": gateway, "notification_id": n.notification_id, "occurred_at": n.occurred_at.millis(),
         "dispute_id": news.dispute_id, "payment_reference": news.payment_reference,

@@ -5,6 +5,7 @@
 //! adapters are built from the merchant's connected account.
 
 pub mod adyen;
+pub mod disputes;
 pub mod klarna;
 pub mod manual;
 pub mod notification;

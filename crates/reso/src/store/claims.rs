@@ -271,6 +271,7 @@ struct SavedClaim<'a> {
     claim_id: i64,
     merchant_id: i64,
     expected: &'static str,
+    kind: &'static str,
     status: &'static str,
     variant: Option<&'static str>,
     escalation: Option<&'static str>,
@@ -294,17 +295,17 @@ struct SavedClaim<'a> {
 /// in which looking up a field needs no parsing.
 const SAVED_SQLITE: &str = "WITH r AS MATERIALIZED (SELECT jsonb(value) AS b FROM json_each($2)), \
      v AS (SELECT b ->> 'claim_id' AS claim_id, b ->> 'merchant_id' AS merchant_id, \
-       b ->> 'expected' AS expected, b ->> 'status' AS status, b ->> 'variant' AS variant, \
+       b ->> 'expected' AS expected, b ->> 'kind' AS kind, b ->> 'status' AS status, b ->> 'variant' AS variant, \
        b ->> 'escalation' AS escalation, b ->> 'outcome' AS outcome, b ->> 'answer_decision' AS answer_decision, \
        b ->> 'answer_amount_minor' AS answer_amount_minor, b ->> 'answer_message' AS answer_message, \
        b ->> 'answered_at' AS answered_at, b ->> 'return_id' AS return_id, b ->> 'reaction' AS reaction, \
        b ->> 'reacted_at' AS reacted_at, b ->> 'decision_message' AS decision_message, \
        b ->> 'decided_at' AS decided_at, b ->> 'due_at' AS due_at FROM r)";
 const SAVED_POSTGRES: &str = "WITH v AS (SELECT * FROM json_to_recordset(CAST($2 AS json)) AS r(claim_id BIGINT, \
-       merchant_id BIGINT, expected TEXT, status TEXT, variant TEXT, escalation TEXT, outcome TEXT, answer_decision TEXT, \
+       merchant_id BIGINT, expected TEXT, kind TEXT, status TEXT, variant TEXT, escalation TEXT, outcome TEXT, answer_decision TEXT, \
        answer_amount_minor BIGINT, answer_message TEXT, answered_at BIGINT, return_id BIGINT, reaction TEXT, \
        reacted_at BIGINT, decision_message TEXT, decided_at BIGINT, due_at BIGINT))";
-const SAVE_SET: &str = " status = v.status, variant = v.variant, escalation = v.escalation, outcome = v.outcome, \
+const SAVE_SET: &str = " kind = v.kind, status = v.status, variant = v.variant, escalation = v.escalation, outcome = v.outcome, \
        answer_decision = v.answer_decision, answer_amount_minor = v.answer_amount_minor, \
        answer_message = v.answer_message, answered_at = v.answered_at, return_id = v.return_id, \
        reaction = v.reaction, reacted_at = v.reacted_at, decision_message = v.decision_message, \
@@ -328,6 +329,7 @@ pub async fn save_many(
                 claim_id: c.id,
                 merchant_id: c.merchant_id,
                 expected: expected.code(),
+                kind: c.claim.kind.code(),
                 status: c.claim.status.code(),
                 variant: c.claim.variant.map(variant_code),
                 escalation: c.claim.escalation.map(Escalation::code),

@@ -6,37 +6,84 @@ use reso_domain::dispute::{Dispute, DisputeStage, DisputeState, MerchantResponse
 use reso_domain::{Currency, Money, Timestamp};
 use sqlx::{AnyConnection, Row};
 
-/// Where a dispute is stored: its row, and the payment it is on.
+/// Where a dispute is stored: its row, the payment it is on, its claim.
 pub struct StoredDispute {
     pub id: i64,
+    pub account_id: i64,
+    /// `stripe`, `paypal`, `adyen`: whose dispute it is.
+    pub provider: String,
+    /// The provider's id of the dispute.
+    pub dispute_id: String,
     pub payment_id: Option<i64>,
+    pub claim_id: Option<i64>,
     pub dispute: Dispute,
+    /// The merchant's statement and refusal, when the answer is evidence.
+    pub statement: Option<String>,
+    pub refund_refusal: Option<String>,
 }
+
+/// A dispute's columns, and its provider from the account it came through.
+const SELECT: &str = "SELECT d.id, d.account_id, a.provider, d.dispute_id, d.payment_id, \
+     d.claim_id, d.stage, d.state, d.amount_minor, d.currency, d.reason_code, d.respond_by, \
+     d.response, d.reported_at, d.statement, d.refund_refusal \
+     FROM disputes d JOIN provider_accounts a ON a.id = d.account_id";
 
 pub async fn find(
     conn: &mut AnyConnection,
     account_id: i64,
     dispute_id: &str,
 ) -> StoreResult<Option<StoredDispute>> {
-    let row = sqlx::query(
-        "SELECT id, payment_id, stage, state, amount_minor, currency, reason_code, respond_by, \
-         response, reported_at FROM disputes WHERE account_id = $1 AND dispute_id = $2",
-    )
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE d.account_id = $1 AND d.dispute_id = $2"
+    ))
     .bind(account_id)
     .bind(dispute_id)
     .fetch_optional(conn)
     .await?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The dispute behind a claim of the merchant, if the claim is one.
+pub async fn of_claim(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    claim_id: i64,
+) -> StoreResult<Option<StoredDispute>> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE d.claim_id = $1 AND d.merchant_id = $2"
+    ))
+    .bind(claim_id)
+    .bind(merchant_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The dispute stored as row `id`.
+pub async fn load(conn: &mut AnyConnection, id: i64) -> StoreResult<StoredDispute> {
+    let row = sqlx::query(&format!("{SELECT} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<StoredDispute> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("dispute: {what}"));
     let stage: String = r.try_get("stage")?;
     let state: String = r.try_get("state")?;
     let currency: String = r.try_get("currency")?;
     let response: Option<String> = r.try_get("response")?;
-    Ok(Some(StoredDispute {
+    Ok(StoredDispute {
         id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        provider: r.try_get("provider")?,
+        dispute_id: r.try_get("dispute_id")?,
         payment_id: r.try_get("payment_id")?,
+        claim_id: r.try_get("claim_id")?,
+        statement: r.try_get("statement")?,
+        refund_refusal: r.try_get("refund_refusal")?,
         dispute: Dispute {
             stage: DisputeStage::parse(&stage).ok_or_else(|| corrupt(&stage))?,
             state: DisputeState::parse(&state).ok_or_else(|| corrupt(&state))?,
@@ -51,7 +98,33 @@ pub async fn find(
                 .transpose()?,
             reported_at: Timestamp(r.try_get("reported_at")?),
         },
-    }))
+    })
+}
+
+/// Links a dispute to the claim it became.
+pub async fn link_claim(conn: &mut AnyConnection, id: i64, claim_id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE disputes SET claim_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(claim_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the merchant's words for the evidence the worker will send.
+pub async fn keep_answer_text(
+    conn: &mut AnyConnection,
+    id: i64,
+    statement: Option<&str>,
+    refund_refusal: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE disputes SET statement = $2, refund_refusal = $3 WHERE id = $1")
+        .bind(id)
+        .bind(statement)
+        .bind(refund_refusal)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub struct NewDispute<'a> {

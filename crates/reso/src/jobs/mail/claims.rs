@@ -27,6 +27,10 @@ pub const STAFF_KINDS: &[&str] = &[
     "claim.documents_requested",
     "claim.decided",
     "claim.closed",
+    "claim.dispute_opened",
+    "claim.dispute_answer_refused",
+    "claim.dispute_unanswered",
+    "claim.dispute_decided",
     "message.posted",
 ];
 
@@ -50,9 +54,11 @@ fn fact(tr: &Tr<'_>, id: &str, value: String) -> Fact {
 /// The claim's type ("Order not received"), or nothing for an unknown code.
 fn claim_kind(tr: &Tr<'_>, data: &Data<'_>) -> String {
     match data.str("kind") {
-        k @ ("not_received" | "refund_not_received" | "other_problem") => {
-            tr.t(&format!("mail-claim-kind-{}", key(k)))
-        }
+        k @ ("not_received"
+        | "refund_not_received"
+        | "other_problem"
+        | "chargeback"
+        | "provider_claim") => tr.t(&format!("mail-claim-kind-{}", key(k))),
         _ => String::new(),
     }
 }
@@ -256,6 +262,11 @@ pub(super) fn staff(
             escalation(tr, data),
         ],
         "claim.decided" => vec![tr.t("mail-staff-intro-claim-decided"), decision(tr, data)],
+        "claim.dispute_decided" => {
+            let won = data.str("dispute_state") == "won";
+            let outcome = if won { "won" } else { "lost" };
+            vec![tr.t(&format!("mail-staff-intro-claim-dispute-decided-{outcome}"))]
+        }
         _ => vec![tr.t(&format!("mail-staff-intro-claim-{k}"))],
     };
     l.paragraphs.retain(|p| !p.is_empty());
@@ -282,6 +293,17 @@ pub(super) fn staff(
         "claim.documents_requested" => {
             l.facts
                 .push(fact(tr, "mail-fact-send-by", tr.arg("deadline")));
+        }
+        "claim.dispute_opened" => {
+            l.facts
+                .push(fact(tr, "mail-fact-answer-by", tr.arg("deadline")));
+        }
+        "claim.dispute_answer_refused" => {
+            l.facts.push(fact(
+                tr,
+                "mail-fact-failure",
+                data.str("reason").trim().to_string(),
+            ));
         }
         _ => {}
     }

@@ -5,8 +5,9 @@
 
 use super::claims::build;
 use super::money::parse_major;
-use super::session::Staff;
+use super::session::{Staff, StaffForm};
 use crate::app::claims::Answer;
+use crate::app::disputes::DisputeReply;
 use crate::app::{self, AppError};
 use crate::web::buyer::documents::{self, ClaimForm, FormError};
 use crate::web::shared::{render_status, PageError};
@@ -16,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use reso_domain::claim::RefundDecision;
+use reso_domain::dispute::MerchantResponse;
 
 /// What staff typed into the answer form, shown again after a mistake.
 #[derive(Default)]
@@ -32,6 +34,25 @@ pub struct AnswerInput {
 pub struct DocumentsInput {
     pub message: String,
     pub had_documents: bool,
+}
+
+/// What staff typed into the dispute answer form.
+#[derive(Default, serde::Deserialize)]
+pub struct DisputeInput {
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub statement: String,
+    #[serde(default)]
+    pub refund_refusal: String,
+}
+
+/// Everything typed into the claim page's forms, shown again after a mistake.
+#[derive(Default)]
+pub struct Typed {
+    pub answer: Option<AnswerInput>,
+    pub documents: DocumentsInput,
+    pub dispute: DisputeInput,
 }
 
 /// Reads the multipart form and checks its CSRF token against the session's.
@@ -75,19 +96,12 @@ async fn read_form(
 }
 
 /// The claim page again with the error, or the error page when there is no page to show.
-async fn again(
-    state: &AppState,
-    staff: &Staff,
-    id: i64,
-    err: AppError,
-    answer: Option<AnswerInput>,
-    docs: DocumentsInput,
-) -> Response {
+async fn again(state: &AppState, staff: &Staff, id: i64, err: AppError, typed: Typed) -> Response {
     let shown = PageError::from(err);
     if shown.status == StatusCode::NOT_FOUND || shown.status.is_server_error() {
         return shown.into_response();
     }
-    match build(state, staff, id, answer, docs, Some(shown.message.clone())).await {
+    match build(state, staff, id, typed, Some(shown.message.clone())).await {
         Ok(page) => render_status(shown.status, &page),
         Err(e) => e.into_response(),
     }
@@ -113,15 +127,11 @@ pub async fn answer(
     match submit_answer(&state, &staff, id, form).await {
         Ok(()) => Redirect::to(&format!("/admin/claims/{id}")).into_response(),
         Err(e) => {
-            again(
-                &state,
-                &staff,
-                id,
-                e,
-                Some(typed),
-                DocumentsInput::default(),
-            )
-            .await
+            let typed = Typed {
+                answer: Some(typed),
+                ..Typed::default()
+            };
+            again(&state, &staff, id, e, typed).await
         }
     }
 }
@@ -188,6 +198,50 @@ pub async fn send_documents(
     .await
     {
         Ok(_) => Redirect::to(&format!("/admin/claims/{id}")).into_response(),
-        Err(e) => again(&state, &staff, id, e, None, typed).await,
+        Err(e) => {
+            let typed = Typed {
+                documents: typed,
+                ..Typed::default()
+            };
+            again(&state, &staff, id, e, typed).await
+        }
+    }
+}
+
+/// The merchant answers a dispute at the payment provider: accept it, or
+/// send evidence with a statement.
+pub async fn answer_dispute(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm { staff, form }: StaffForm<DisputeInput>,
+) -> Response {
+    let response = match form.answer.as_str() {
+        "accept" => Some(MerchantResponse::Accepted),
+        "evidence" => Some(MerchantResponse::Evidence),
+        _ => None,
+    };
+    let result = match response {
+        None => Err(AppError::Invalid(
+            "choose whether you accept the dispute or send evidence".into(),
+        )),
+        Some(response) => {
+            let refusal = form.refund_refusal.trim();
+            let reply = DisputeReply {
+                response,
+                statement: form.statement.clone(),
+                refund_refusal: (!refusal.is_empty()).then(|| refusal.to_string()),
+            };
+            app::disputes::answer(&state, &staff.merchant, id, reply, &staff.actor()).await
+        }
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/admin/claims/{id}")).into_response(),
+        Err(e) => {
+            let typed = Typed {
+                dispute: form,
+                ..Typed::default()
+            };
+            again(&state, &staff, id, e, typed).await
+        }
     }
 }

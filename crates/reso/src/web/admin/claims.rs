@@ -3,13 +3,14 @@
 //! returns, documents, timeline), and its documents as downloads. The answer
 //! and document forms are in `claim_actions.rs`.
 
-use super::claim_actions::{AnswerInput, DocumentsInput};
+use super::claim_actions::{AnswerInput, DisputeInput, DocumentsInput, Typed};
 use super::money::format_major;
 use super::session::Staff;
 use super::timeline::EventView;
 use super::{db_error, Nav};
 use crate::app::{self, AppError};
 use crate::store::claims::{ClaimRecord, DocumentInfo};
+use crate::store::disputes::StoredDispute;
 use crate::web::shared::filters::{self, datetime_of};
 use crate::web::shared::{render_status, PageError, PageResult};
 use crate::{store, AppState};
@@ -18,6 +19,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use reso_domain::claim::{ClaimStatus, Outcome};
+use reso_domain::dispute::{DisputeStage, DisputeState, MerchantResponse};
 use reso_domain::Money;
 use serde::Deserialize;
 
@@ -135,6 +137,7 @@ pub fn status_label(s: ClaimStatus) -> &'static str {
         ClaimStatus::AwaitingBuyer => "Awaiting the buyer",
         ClaimStatus::Escalated => "With the mediators",
         ClaimStatus::AwaitingDocuments => "Documents requested",
+        ClaimStatus::AwaitingProvider => "With the payment provider",
         ClaimStatus::Closed => "Closed",
     }
 }
@@ -211,7 +214,59 @@ pub struct ClaimPage {
     currency: String,
     form: AnswerInput,
     docs_form: DocumentsInput,
+    /// For a chargeback or provider claim: the dispute and its answer form.
+    dispute: Option<DisputeView>,
+    can_answer_dispute: bool,
+    dispute_form: DisputeInput,
     error: Option<String>,
+}
+
+/// A dispute at the payment provider, as the claim page shows it.
+pub struct DisputeView {
+    pub provider: &'static str,
+    pub dispute_id: String,
+    pub stage: &'static str,
+    pub state: &'static str,
+    pub reason_code: String,
+    pub amount: String,
+    pub response: Option<&'static str>,
+    pub statement: Option<String>,
+}
+
+impl DisputeView {
+    fn of(stored: &StoredDispute) -> DisputeView {
+        let d = &stored.dispute;
+        DisputeView {
+            provider: match stored.provider.as_str() {
+                "stripe" => "Stripe",
+                "paypal" => "PayPal",
+                "adyen" => "Adyen",
+                "klarna" => "Klarna",
+                _ => "the payment provider",
+            },
+            dispute_id: stored.dispute_id.clone(),
+            stage: match d.stage {
+                DisputeStage::Inquiry => "Inquiry (no money moved yet)",
+                DisputeStage::Chargeback => "Chargeback",
+                DisputeStage::SecondChargeback => "Second chargeback",
+                DisputeStage::PreArbitration => "Pre-arbitration",
+                DisputeStage::Arbitration => "Arbitration",
+            },
+            state: match d.state {
+                DisputeState::NeedsResponse => "Waiting for your answer",
+                DisputeState::UnderReview => "Under review by the provider",
+                DisputeState::Won => "Won",
+                DisputeState::Lost => "Lost",
+            },
+            reason_code: d.reason_code.clone(),
+            amount: d.amount.to_string(),
+            response: d.response.map(|r| match r {
+                MerchantResponse::Accepted => "You accepted the dispute",
+                MerchantResponse::Evidence => "You sent evidence",
+            }),
+            statement: stored.statement.clone().filter(|s| !s.is_empty()),
+        }
+    }
 }
 
 fn outcome_text(c: &ClaimRecord) -> Option<String> {
@@ -233,18 +288,27 @@ fn outcome_text(c: &ClaimRecord) -> Option<String> {
         Outcome::Decided { amount_minor, .. } => {
             format!("The mediators decided: you refund {}.", money(amount_minor))
         }
+        Outcome::DisputeWon => "The payment provider decided the dispute for you.".into(),
+        Outcome::DisputeLost => {
+            "The payment provider decided the dispute for the buyer: the buyer keeps the money."
+                .into()
+        }
     })
 }
 
-/// The claim page; `form` and `docs_form` hold what was typed after a mistake.
+/// The claim page; `typed` holds what was typed after a mistake.
 pub async fn build(
     state: &AppState,
     staff: &Staff,
     claim_id: i64,
-    form: Option<AnswerInput>,
-    docs_form: DocumentsInput,
+    typed: Typed,
     error: Option<String>,
 ) -> Result<ClaimPage, PageError> {
+    let Typed {
+        answer: form,
+        documents: docs_form,
+        dispute: dispute_form,
+    } = typed;
     let merchant_id = staff.merchant.id;
     let c = app::claims::load(state, merchant_id, claim_id).await?;
     let order = app::orders::by_id(state, merchant_id, c.order_id).await?;
@@ -270,6 +334,12 @@ pub async fn build(
     let events = store::events::for_order(&mut conn, order.id)
         .await
         .map_err(db_error)?;
+    let dispute = match c.claim.kind.is_dispute() {
+        true => store::disputes::of_claim(&mut conn, merchant_id, c.id)
+            .await
+            .map_err(db_error)?,
+        false => None,
+    };
     drop(conn);
     let currency = c.claim.order_value.currency;
     let now = state.now();
@@ -324,7 +394,16 @@ pub async fn build(
             .filter(|e| e.kind.starts_with("claim."))
             .map(EventView::from_record)
             .collect(),
-        can_answer: c.claim.status == ClaimStatus::AwaitingMerchant && !overdue,
+        can_answer: c.claim.status == ClaimStatus::AwaitingMerchant
+            && !overdue
+            && !c.claim.kind.is_dispute(),
+        can_answer_dispute: dispute.as_ref().is_some_and(|d| {
+            d.dispute.state == DisputeState::NeedsResponse
+                && d.dispute.response.is_none()
+                && d.dispute.time_left_ms(reso_domain::Timestamp(now)) != Some(0)
+        }),
+        dispute: dispute.as_ref().map(DisputeView::of),
+        dispute_form,
         can_send_documents: c.claim.status == ClaimStatus::AwaitingDocuments,
         currency: currency.to_string(),
         form,
@@ -335,7 +414,7 @@ pub async fn build(
 }
 
 pub async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
-    let page = build(&state, &staff, id, None, DocumentsInput::default(), None).await?;
+    let page = build(&state, &staff, id, Typed::default(), None).await?;
     Ok(render_status(StatusCode::OK, &page))
 }
 
@@ -417,6 +496,10 @@ pub fn router() -> axum::Router<AppState> {
         .route(
             "/admin/claims/{id}/documents",
             post(claim_actions::send_documents).layer(upload),
+        )
+        .route(
+            "/admin/claims/{id}/dispute-answer",
+            post(claim_actions::answer_dispute),
         )
 }
 

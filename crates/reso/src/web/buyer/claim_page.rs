@@ -110,6 +110,8 @@ fn outcome_text(tr: Tr<'_>, c: &ClaimRecord) -> Option<String> {
             };
             tr.t1(id, "amount", &money(c, amount_minor))
         }
+        Outcome::DisputeWon => tr.t("claim-outcome-dispute_won"),
+        Outcome::DisputeLost => tr.t("claim-outcome-dispute_lost"),
     })
 }
 
@@ -140,6 +142,7 @@ fn page<'a>(
         ClaimStatus::AwaitingBuyer => Some(text(tr, "claim-wait-buyer", &shop_and_due)),
         ClaimStatus::Escalated => Some(tr.t("claim-wait-mediation")),
         ClaimStatus::AwaitingDocuments => Some(text(tr, "claim-wait-documents", &shop_and_due)),
+        ClaimStatus::AwaitingProvider => Some(tr.t("claim-wait-provider")),
         ClaimStatus::Closed => None,
     };
     let answer = c.answer_decision.as_deref().map(|decision| {

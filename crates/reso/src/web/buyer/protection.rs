@@ -122,7 +122,7 @@ pub async fn section(
         Protection::Concluded => tr.t("protection-concluded"),
     };
     let options = matches!(protection, Protection::Active { .. }) && !open_claim;
-    let claim_options = ClaimKind::ALL
+    let claim_options = ClaimKind::BUYER_KINDS
         .iter()
         .map(|k| ClaimOption {
             href: format!("{base}/claims/new?kind={}&lang={lang}", k.code()),
@@ -283,14 +283,18 @@ fn new_claim_page<'a>(
 
 /// The claim's kind from the query; anything else is a 400.
 fn kind_of(tr: Tr<'_>, q: &NewClaimQuery) -> Result<ClaimKind, PageError> {
-    q.kind.as_deref().and_then(ClaimKind::parse).ok_or_else(|| {
-        PageError::localized(
-            StatusCode::BAD_REQUEST,
-            tr,
-            "error-title-invalid",
-            "claim-unknown-kind",
-        )
-    })
+    q.kind
+        .as_deref()
+        .and_then(ClaimKind::parse)
+        .filter(|k| !k.is_dispute())
+        .ok_or_else(|| {
+            PageError::localized(
+                StatusCode::BAD_REQUEST,
+                tr,
+                "error-title-invalid",
+                "claim-unknown-kind",
+            )
+        })
 }
 
 /// Refuses the form at once when no claim can be opened now.

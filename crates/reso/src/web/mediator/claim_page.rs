@@ -254,6 +254,12 @@ fn outcome_view(c: &ClaimRecord) -> Option<OutcomeView> {
                 "the merchant"
             }
         ),
+        Outcome::DisputeWon => {
+            "The payment provider decided the dispute for the merchant.".to_string()
+        }
+        Outcome::DisputeLost => {
+            "The payment provider decided the dispute for the buyer.".to_string()
+        }
     };
     Some(OutcomeView {
         summary,
