@@ -353,3 +353,98 @@ async fn a_dispute_on_an_unknown_payment_opens_no_claim() {
     .await;
     assert!(shop.claims().await.is_empty());
 }
+
+fn input_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no input {name} in page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_claim_page_shows_the_dispute_with_its_countdown_and_takes_the_answer() {
+    let shop = shop().await;
+    shop.report(
+        "evt_1",
+        "dp_7",
+        "pi_5001",
+        "chargeback",
+        "needs_response",
+        START,
+    )
+    .await;
+    let id = shop.claims().await[0]["id"].as_i64().unwrap();
+    let staff = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = staff
+        .post(shop.app.url("/admin/login"))
+        .form(&[
+            ("email", shop.app.staff_email.as_str()),
+            ("password", shop.app.staff_password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let list = staff
+        .get(shop.app.url("/admin/claims"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Chargeback"), "{list}");
+    assert!(list.contains("7 days left"), "the countdown: {list}");
+    let url = shop.app.url(&format!("/admin/claims/{id}"));
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The dispute at Stripe"), "{page}");
+    assert!(page.contains("fraudulent") && page.contains("dp_7"));
+    assert!(page.contains("7 days left"));
+    assert!(page.contains("id=\"dispute-answer\""), "the answer form");
+    assert!(
+        !page.contains("Answer the claim"),
+        "no buyer-protection answer form"
+    );
+
+    let post = |fields: Vec<(&'static str, String)>| {
+        let staff = staff.clone();
+        let url = shop.app.url(&format!("/admin/claims/{id}/dispute-answer"));
+        async move { staff.post(url).form(&fields).send().await.unwrap() }
+    };
+    let csrf = input_value(&page, "csrf");
+    // Without the CSRF token nothing happens.
+    let res = post(vec![("answer", "accept".into())]).await;
+    assert_eq!(res.status(), 403);
+    // Evidence without a statement: the page again, with the error and the input kept.
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("answer", "evidence".into()),
+        ("refund_refusal", "Kept this text".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    let again = res.text().await.unwrap();
+    assert!(
+        again.contains("statement must not be empty") && again.contains("Kept this text"),
+        "{again}"
+    );
+    assert_eq!(shop.claim(id).await["status"], "awaiting_merchant");
+
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("answer", "evidence".into()),
+        ("statement", "Delivered and signed for.".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = staff.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("You sent evidence") && page.contains("Delivered and signed for."));
+    assert!(page.contains("With the payment provider"));
+    assert!(!page.contains("id=\"dispute-answer\""), "answered once");
+}

@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod provider_spec;
 
-use provider_spec::{decode_form, ProviderSpec};
+use provider_spec::{decode_form, decode_multipart, ProviderSpec};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{json, Value};
 
@@ -157,4 +157,186 @@ fn openapi_3_1_json_bodies_with_refs_and_nullable() {
     assert!(err.iter().any(|e| e.contains("colour")), "{err:?}");
 
     assert!(spec.check("POST", path, &headers, b"{not json").is_err());
+}
+
+// multipart/form-data bodies (Stripe's file upload, PayPal's dispute answers).
+
+/// A part to send: name, file name, Content-Type, content.
+type TestPart<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+fn multipart(boundary: &str, parts: &[TestPart]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, filename, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition = format!("Content-Disposition: form-data; name=\"{name}\"");
+        if let Some(filename) = filename {
+            disposition.push_str(&format!("; filename=\"{filename}\""));
+        }
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        if let Some(content_type) = content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+fn multipart_headers(auth: &'static str, boundary: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(AUTHORIZATION, HeaderValue::from_static(auth));
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")).unwrap(),
+    );
+    h
+}
+
+const PDF: &[u8] = b"%PDF-1.4\r\n%\xe2\xe3\xcf\xd3\r\n1 0 obj <<>> endobj\r\n%%EOF";
+
+#[test]
+fn multipart_bodies_decode_into_their_parts() {
+    let body = multipart(
+        "b0undary",
+        &[
+            ("purpose", None, None, b"dispute_evidence"),
+            ("file", Some("a;b.pdf"), Some("application/pdf"), PDF),
+        ],
+    );
+    let parts = decode_multipart("multipart/form-data; boundary=\"b0undary\"", &body).unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].name, "purpose");
+    assert_eq!(parts[0].text(), "dispute_evidence");
+    assert_eq!(parts[0].media_type(), "text/plain");
+    assert_eq!(parts[1].filename.as_deref(), Some("a;b.pdf"));
+    assert_eq!(
+        parts[1].body, PDF,
+        "binary content, CRLFs included, kept exactly"
+    );
+
+    let escaped = multipart(
+        "b0undary",
+        &[("file", Some(r#"say \"hi\".png"#), None, b"x")],
+    );
+    let parts = decode_multipart("multipart/form-data; boundary=b0undary", &escaped).unwrap();
+    assert_eq!(parts[0].filename.as_deref(), Some(r#"say "hi".png"#));
+
+    let truncated = &body[..body.len() - 20];
+    assert!(decode_multipart("multipart/form-data; boundary=b0undary", truncated).is_err());
+    assert!(decode_multipart("multipart/form-data", &body).is_err());
+    assert!(decode_multipart("multipart/form-data; boundary=other", &body).is_err());
+    let nameless = multipart("b0undary", &[("", None, None, b"x")]);
+    assert!(decode_multipart("multipart/form-data; boundary=b0undary", &nameless).is_err());
+}
+
+#[test]
+fn a_stripe_file_upload_is_checked_part_by_part() {
+    let spec = stripe();
+    let headers = multipart_headers("Bearer sk_test_123", "XyZ");
+    let check =
+        |parts: &[TestPart]| spec.check("POST", "/v1/files", &headers, &multipart("XyZ", parts));
+    check(&[
+        ("purpose", None, None, b"dispute_evidence"),
+        ("file", Some("summary.pdf"), Some("application/pdf"), PDF),
+        ("file_link_data[create]", None, None, b"true"),
+        ("expand[]", None, None, b"links"),
+    ])
+    .unwrap();
+
+    let missing =
+        check(&[("file", Some("summary.pdf"), Some("application/pdf"), PDF)]).unwrap_err();
+    assert!(missing.iter().any(|e| e.contains("purpose")), "{missing:?}");
+
+    let wrong = check(&[
+        ("purpose", None, None, b"holiday_photos"),
+        ("file", Some("summary.pdf"), Some("application/pdf"), PDF),
+        ("file_link_data[create]", None, None, b"maybe"),
+        ("colour", None, None, b"red"),
+    ])
+    .unwrap_err();
+    assert!(wrong.iter().any(|e| e.contains("/purpose")), "{wrong:?}");
+    assert!(
+        wrong.iter().any(|e| e.contains("/file_link_data/create")),
+        "{wrong:?}"
+    );
+    assert!(wrong.iter().any(|e| e.contains("colour")), "{wrong:?}");
+
+    // The same parts as a form body, or a multipart body cut short, do not pass.
+    let mut form = stripe_headers();
+    form.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    assert!(spec
+        .check("POST", "/v1/files", &form, b"purpose=dispute_evidence")
+        .is_err());
+    let body = multipart("XyZ", &[("purpose", None, None, b"dispute_evidence")]);
+    let err = spec
+        .check("POST", "/v1/files", &headers, &body[..body.len() - 10])
+        .unwrap_err();
+    assert!(err.iter().any(|e| e.contains("boundary")), "{err:?}");
+}
+
+#[test]
+fn paypal_evidence_parts_are_checked_as_json_and_files() {
+    let spec = ProviderSpec::load("paypal-customer_disputes_v1.json");
+    let headers = multipart_headers("Bearer A21AAF-token", "pp");
+    let path = "/v1/customer/disputes/PP-D-21692/provide-evidence";
+    let input = json!({"evidences": [{"evidence_type": "OTHER", "notes": "Delivered."}]});
+    let input = input.to_string();
+    let good = multipart(
+        "pp",
+        &[
+            ("input", None, Some("application/json"), input.as_bytes()),
+            (
+                "evidence-file",
+                Some("summary.pdf"),
+                Some("application/pdf"),
+                PDF,
+            ),
+            (
+                "evidence-file",
+                Some("parcel.png"),
+                Some("image/png"),
+                b"\x89PNG\r\n\x1a\n",
+            ),
+        ],
+    );
+    spec.check("POST", path, &headers, &good).unwrap();
+
+    let bad = multipart(
+        "pp",
+        &[
+            (
+                "input",
+                None,
+                Some("application/json"),
+                b"{\"evidences\": [",
+            ),
+            ("evidence-file", None, None, b"not a file"),
+        ],
+    );
+    let err = spec.check("POST", path, &headers, &bad).unwrap_err();
+    assert!(
+        err.iter().any(|e| e.contains("input is not JSON")),
+        "{err:?}"
+    );
+    assert!(
+        err.iter()
+            .any(|e| e.contains("evidence-file") && e.contains("filename")),
+        "{err:?}"
+    );
+
+    // What the spec describes but does not tie to the part: one evidence.
+    spec.check_component("evidence", &json!({"evidence_type": "OTHER", "notes": "x"}))
+        .unwrap();
+    let err = spec
+        .check_component("evidence", &json!({"evidence_type": "HUNCH", "notes": ""}))
+        .unwrap_err();
+    assert!(err.iter().any(|e| e.contains("/evidence_type")), "{err:?}");
+    assert!(err.iter().any(|e| e.contains("/notes")), "{err:?}");
+    assert!(spec.check_component("no_such_schema", &json!({})).is_err());
 }

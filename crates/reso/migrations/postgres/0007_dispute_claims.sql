@@ -6,3 +6,6 @@ ALTER TABLE disputes ADD COLUMN claim_id BIGINT REFERENCES claims(id);
 ALTER TABLE disputes ADD COLUMN statement TEXT;
 ALTER TABLE disputes ADD COLUMN refund_refusal TEXT;
 CREATE UNIQUE INDEX disputes_by_claim ON disputes (claim_id);
+-- The evidence as built when the merchant answered (JSON, files in base64):
+-- every retry sends the same bytes under the same idempotency key.
+ALTER TABLE disputes ADD COLUMN evidence TEXT;

@@ -6,6 +6,7 @@
 //! the provider's decision comes back by webhook and closes the claim.
 
 use super::claims::{claim_event_input, load_for_change, DEADLINE_ANSWER};
+use super::dispute_evidence::{self, checked_answer, MAX_STATEMENT_CHARS};
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
 use super::{Actor, AppError, AppResult};
@@ -16,16 +17,13 @@ use crate::store::jobs::QueuedJob;
 use crate::store::merchants::Merchant;
 use crate::store::{self, Tx};
 use crate::AppState;
-use reso_domain::claim::{Claim, ClaimError, ClaimStatus};
+use reso_domain::claim::{Claim, ClaimStatus};
 use reso_domain::dispute::{DisputeError, MerchantResponse};
 use reso_domain::Timestamp;
 use serde_json::{json, Value};
 
 /// The job that sends the merchant's answer to the provider.
 pub const ANSWER_JOB: &str = "dispute_answer";
-
-/// Longest statement providers take (Stripe's evidence text fields).
-pub const STATEMENT_MAX_CHARS: usize = 20_000;
 
 impl From<DisputeError> for AppError {
     fn from(e: DisputeError) -> Self {
@@ -159,27 +157,11 @@ pub struct DisputeReply {
     pub refund_refusal: Option<String>,
 }
 
-impl DisputeReply {
-    fn check(&self) -> Result<(), AppError> {
-        let required = self.response == MerchantResponse::Evidence;
-        if required && self.statement.trim().is_empty() {
-            return Err(DisputeError::NoEvidence.into());
-        }
-        for text in std::iter::once(&self.statement).chain(&self.refund_refusal) {
-            if text.chars().count() > STATEMENT_MAX_CHARS {
-                return Err(AppError::Invalid(
-                    ClaimError::TooLong(STATEMENT_MAX_CHARS).to_string(),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The merchant answers a dispute claim before the provider's deadline.
-/// The answer is recorded and the claim waits for the provider at once; the
-/// worker sends it (and, should the provider refuse it, the claim waits for
-/// the merchant again).
+/// Evidence is built from the order's evidence pack now and kept with the
+/// answer, so every attempt sends the same; the claim waits for the provider
+/// at once; the worker sends the answer (and, should the provider refuse it,
+/// the claim waits for the merchant again).
 pub async fn answer(
     state: &AppState,
     merchant: &Merchant,
@@ -187,27 +169,68 @@ pub async fn answer(
     reply: DisputeReply,
     actor: &Actor,
 ) -> AppResult<ClaimRecord> {
-    reply.check()?;
+    let (statement, refusal) = match reply.response {
+        MerchantResponse::Evidence => {
+            checked_answer(&reply.statement, reply.refund_refusal.as_deref())?
+        }
+        // A note is optional, within the same limit.
+        MerchantResponse::Accepted => {
+            let note = reply.statement.trim();
+            if note.chars().count() > MAX_STATEMENT_CHARS {
+                return Err(AppError::Invalid(format!(
+                    "the note is longer than {MAX_STATEMENT_CHARS} characters"
+                )));
+            }
+            (note.to_string(), None)
+        }
+    };
+    let (order_id, stored) = {
+        let mut conn = state.db.reader().acquire().await?;
+        let c = store::claims::load(&mut conn, merchant.id, claim_id)
+            .await
+            .or_not_found("claim")?;
+        (
+            c.order_id,
+            dispute_of(&mut conn, merchant.id, claim_id).await?,
+        )
+    };
+    // Checked before the evidence is built; checked again under the lock.
+    stored
+        .dispute
+        .clone()
+        .answer(reply.response, 1, Timestamp(state.now()))?;
+    let evidence = match reply.response {
+        MerchantResponse::Evidence => {
+            let d = &stored.dispute;
+            let evidence = dispute_evidence::build(
+                state,
+                merchant,
+                order_id,
+                &statement,
+                refusal.as_deref(),
+                &d.reason_code,
+                d.amount,
+            )
+            .await?;
+            Some(serde_json::to_string(&evidence).map_err(|e| AppError::Internal(e.into()))?)
+        }
+        MerchantResponse::Accepted => None,
+    };
+
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let mut c = load_for_change(&mut tx, merchant.id, claim_id, now).await?;
-    let mut stored = store::disputes::of_claim(&mut tx, merchant.id, claim_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::Conflict(
-                "this claim is not a dispute at a payment provider; answer it with a refund decision"
-                    .into(),
-            )
-        })?;
+    let mut stored = dispute_of(&mut tx, merchant.id, claim_id).await?;
     stored.dispute.answer(reply.response, 1, Timestamp(now))?;
-    let refusal = reply
-        .refund_refusal
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
     store::disputes::save(&mut tx, stored.id, &stored.dispute, now).await?;
-    store::disputes::keep_answer_text(&mut tx, stored.id, Some(reply.statement.trim()), refusal)
-        .await?;
+    store::disputes::keep_answer(
+        &mut tx,
+        stored.id,
+        Some(&statement),
+        refusal.as_deref(),
+        evidence.as_deref(),
+    )
+    .await?;
     let expected = c.claim.status;
     c.claim.follow_dispute(&stored.dispute, Timestamp(now));
     save(&mut tx, &c, expected, now).await?;
@@ -222,21 +245,38 @@ pub async fn answer(
     };
     store::jobs::enqueue_fanned_out(&mut tx, &[job], now, now).await?;
     let data = json!({
-        "response": reply.response.code(), "statement": reply.statement.trim(),
+        "response": reply.response.code(), "statement": statement,
         "refund_refusal": refusal, "dispute_id": stored.dispute_id,
     });
+    let actor = actor.label();
     dispute_event(
         &mut tx,
         merchant,
         &c,
         "claim.dispute_answered",
-        &actor.label(),
+        &actor,
         data,
         now,
     )
     .await?;
     tx.commit().await?;
     Ok(c)
+}
+
+/// The dispute a claim is; a claim that is none is answered otherwise.
+async fn dispute_of(
+    conn: &mut sqlx::AnyConnection,
+    merchant_id: i64,
+    claim_id: i64,
+) -> AppResult<StoredDispute> {
+    store::disputes::of_claim(conn, merchant_id, claim_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "this claim is not a dispute at a payment provider; answer it with a refund decision"
+                    .into(),
+            )
+        })
 }
 
 /// What the provider made of the answer the worker sent: taken (on the
@@ -265,6 +305,7 @@ pub async fn answer_sent(
         Some(_) => {
             stored.dispute.answer_refused();
             store::disputes::save(&mut tx, stored.id, &stored.dispute, now).await?;
+            store::disputes::keep_answer(&mut tx, stored.id, None, None, None).await?;
             let expected = c.claim.status;
             if c.claim.follow_dispute(&stored.dispute, Timestamp(now)) {
                 save(&mut tx, &c, expected, now).await?;

@@ -3,6 +3,7 @@
 //! summary a person can read, and every document, photo and attachment.
 
 use super::error::NotFoundAs;
+use super::evidence_summary::{self, Section};
 use super::{AppError, AppResult};
 use crate::store::{
     self, claims::ClaimRecord, events::EventRecord, merchants::Merchant, messages::MessageRecord,
@@ -13,27 +14,28 @@ use reso_domain::document::clean_filename;
 use reso_domain::{Money, Order};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::io::Write as _;
 
-/// A file to put under `documents/`.
-struct Document {
-    name: String,
-    bytes: Vec<u8>,
+/// A photo, claim document or message attachment, under a clean unique name
+/// (the ZIP puts it under `documents/`).
+pub(crate) struct Document {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
-/// Everything the pack holds, loaded in one read.
-struct Evidence {
-    merchant_name: String,
-    order: Order,
-    protected: bool,
-    protection_concluded_at: Option<i64>,
-    returns: Vec<ReturnRecord>,
-    refunds: Vec<RefundRecord>,
-    claims: Vec<(ClaimRecord, Vec<store::claims::DocumentInfo>)>,
-    events: Vec<EventRecord>,
-    messages: Vec<MessageRecord>,
-    documents: Vec<Document>,
+/// Everything the pack holds, loaded in one read; dispute evidence is built
+/// from it too.
+pub(crate) struct Evidence {
+    pub(crate) merchant_name: String,
+    pub(crate) order: Order,
+    pub(crate) protected: bool,
+    pub(crate) protection_concluded_at: Option<i64>,
+    pub(crate) returns: Vec<ReturnRecord>,
+    pub(crate) refunds: Vec<RefundRecord>,
+    pub(crate) claims: Vec<(ClaimRecord, Vec<store::claims::DocumentInfo>)>,
+    pub(crate) events: Vec<EventRecord>,
+    pub(crate) messages: Vec<MessageRecord>,
+    pub(crate) documents: Vec<Document>,
 }
 
 /// The ZIP for one of the merchant's orders; another shop's order is "not found".
@@ -57,7 +59,13 @@ pub async fn order_id_by_number(
         .ok_or(AppError::NotFound("order"))
 }
 
-async fn load(state: &AppState, merchant: &Merchant, order_id: i64) -> AppResult<Evidence> {
+/// Loads one of the merchant's orders with its whole story; another shop's
+/// order is "not found".
+pub(crate) async fn load(
+    state: &AppState,
+    merchant: &Merchant,
+    order_id: i64,
+) -> AppResult<Evidence> {
     let mut conn = state.db.reader().acquire().await?;
     let order = store::orders::load(&mut conn, merchant.id, order_id)
         .await
@@ -159,10 +167,6 @@ fn iso(ms: Option<i64>) -> Value {
             .ok()
     })
     .map_or(Value::Null, Value::String)
-}
-
-fn iso_text(ms: i64) -> String {
-    iso(Some(ms)).as_str().unwrap_or("").to_string()
 }
 
 fn money(m: Money) -> Value {
@@ -294,139 +298,23 @@ fn messages_json(e: &Evidence) -> Value {
     )
 }
 
-/// The key facts and the timeline in plain text, for a person.
-fn summary(e: &Evidence) -> String {
-    let o = &e.order;
-    let mut s = String::new();
-    // Writing to a String cannot fail.
-    let _ = writeln!(
-        s,
-        "Evidence pack: order {} at {}",
-        o.number, e.merchant_name
-    );
-    let _ = writeln!(s, "{}", "=".repeat(60));
-    let _ = writeln!(s, "Placed:      {}", iso_text(o.placed_at.millis()));
-    let _ = writeln!(
-        s,
-        "Buyer:       {} <{}>",
-        o.buyer_name,
-        o.buyer_email.as_str()
-    );
-    let _ = writeln!(s, "Goods total: {}", o.goods_total());
-    let _ = writeln!(
-        s,
-        "Protection:  {}",
-        match (e.protected, e.protection_concluded_at) {
-            (false, _) => "not protected".to_string(),
-            (true, None) => "protected".to_string(),
-            (true, Some(at)) => format!("protected, concluded by the buyer {}", iso_text(at)),
-        }
-    );
-    let _ = writeln!(s, "\nLines");
-    for l in &o.lines {
-        let _ = writeln!(
-            s,
-            "  {} x {} ({}) at {}",
-            l.quantity, l.title, l.sku, l.unit_price
-        );
-    }
-    let _ = writeln!(s, "\nPayments");
-    for p in &o.payments {
-        let _ = writeln!(
-            s,
-            "  {} via {} ({}): captured {}, refunded {}",
-            p.method.code(),
-            p.gateway,
-            p.reference,
-            p.captured,
-            p.refunded
-        );
-    }
-    let _ = writeln!(s, "\nShipments");
-    for sh in &o.shipments {
-        let at =
-            |t: Option<reso_domain::Timestamp>| t.map_or("-".to_string(), |t| iso_text(t.millis()));
-        let _ = writeln!(
-            s,
-            "  {} tracking {}: shipped {}, delivered {}",
-            sh.carrier,
-            sh.tracking_number,
-            at(sh.shipped_at),
-            at(sh.delivered_at)
-        );
-    }
-    if !e.returns.is_empty() {
-        let _ = writeln!(s, "\nReturns");
-        for r in &e.returns {
-            let _ = writeln!(
-                s,
-                "  {} ({}), asked {}{}",
-                r.rma.as_deref().unwrap_or("no RMA"),
-                r.status.code(),
-                iso_text(r.created_at),
-                r.return_tracking
-                    .as_deref()
-                    .map(|t| format!(", sent back with tracking {t}"))
-                    .unwrap_or_default()
-            );
-        }
-    }
-    if !e.refunds.is_empty() {
-        let _ = writeln!(s, "\nRefunds");
-        for r in &e.refunds {
-            let _ = writeln!(
-                s,
-                "  {}: {} {} ({}, {}), {}",
-                r.credit_note,
-                reso_domain::Currency::parse(&r.currency)
-                    .map(|c| Money::new(r.amount_minor, c).to_string())
-                    .unwrap_or_else(|_| format!("{} {}", r.amount_minor, r.currency)),
-                r.status,
-                r.method,
-                r.reason,
-                iso_text(r.created_at)
-            );
-        }
-    }
-    if !e.claims.is_empty() {
-        let _ = writeln!(s, "\nClaims");
-        for (c, docs) in &e.claims {
-            let _ = writeln!(
-                s,
-                "  #{} {} ({}), opened {}, {} document(s)",
-                c.id,
-                c.claim.kind.code(),
-                c.claim.status.code(),
-                iso_text(c.created_at),
-                docs.len()
-            );
-        }
-    }
-    let _ = writeln!(s, "\nTimeline");
-    for ev in &e.events {
-        let _ = writeln!(s, "  {}  {:<28} {}", iso_text(ev.at), ev.kind, ev.actor);
-    }
-    if !e.messages.is_empty() {
-        let _ = writeln!(s, "\nMessages");
-        for m in &e.messages {
-            let _ = writeln!(
-                s,
-                "  {} {} on {} {}: {}",
-                iso_text(m.created_at),
-                m.author_role,
-                m.subject.code(),
-                m.subject.id(),
-                m.body.replace('\n', " ")
-            );
-        }
-    }
+/// The summary for a person, with the documents listed at the end.
+fn summary_text(e: &Evidence) -> String {
+    let mut sections = evidence_summary::sections(e);
     if !e.documents.is_empty() {
-        let _ = writeln!(s, "\nDocuments (in documents/)");
-        for d in &e.documents {
-            let _ = writeln!(s, "  {} ({} bytes)", d.name, d.bytes.len());
-        }
+        sections.push(Section::new(
+            "Documents (in documents/)",
+            e.documents
+                .iter()
+                .map(|d| format!("{} ({} bytes)", d.name, d.bytes.len()))
+                .collect(),
+        ));
     }
-    s
+    let title = format!(
+        "Evidence pack: order {} at {}",
+        e.order.number, e.merchant_name
+    );
+    evidence_summary::to_text(&title, &sections)
 }
 
 fn write_zip(e: &Evidence) -> AppResult<Vec<u8>> {
@@ -453,7 +341,7 @@ fn write_zip(e: &Evidence) -> AppResult<Vec<u8>> {
         zip.write_all(&bytes).map_err(io)?;
     }
     zip.start_file("summary.txt", text).map_err(internal)?;
-    zip.write_all(summary(e).as_bytes()).map_err(io)?;
+    zip.write_all(summary_text(e).as_bytes()).map_err(io)?;
     for d in &e.documents {
         zip.start_file(format!("documents/{}", d.name), stored)
             .map_err(internal)?;

@@ -3,10 +3,12 @@
 //!
 //! Exit codes: 0 done, 2 the input was wrong (a usage error, bad value, a
 //! rejected CSV row), 1 something failed inside (database, disk).
+//! `reconcile` has its own, for cron (see there).
 
 mod admin;
 mod import;
 mod mediator;
+mod reconcile;
 mod serve;
 
 use crate::app::AppError;
@@ -64,6 +66,10 @@ pub enum Command {
     /// Import orders from a CSV file (one row per order line).
     #[command(long_about = import::LONG_HELP)]
     ImportOrders(import::ImportArgs),
+    /// Compare Reso's refunds with the payment providers', import refunds made
+    /// in a provider's dashboard, report differences (exit 1 when any).
+    #[command(long_about = reconcile::LONG_HELP)]
+    Reconcile(reconcile::ReconcileArgs),
     /// Measure Reso on SQLite and PostgreSQL: return requests over HTTP beside
     /// bare SQL, a mixed day, deadlines, memory, start-up and two processes;
     /// prints Markdown tables and a verdict per goal.
@@ -202,6 +208,7 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::ApiKey(cmd) => admin::api_key(cmd).await,
         Command::Mediator(cmd) => mediator::run(cmd).await,
         Command::ImportOrders(args) => import::run(args).await,
+        Command::Reconcile(args) => reconcile::run(args).await,
         Command::Bench(args) => bench(args).await,
     }
 }

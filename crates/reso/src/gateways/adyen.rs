@@ -5,6 +5,7 @@
 //! Chargebacks and other disputes arrive the same way.
 
 mod amount;
+pub mod disputes;
 mod notifications;
 
 pub use notifications::{sign_item, verify_notification};

@@ -7,6 +7,7 @@
 use super::providers::{Provider, ProviderAccount};
 use super::GatewayError;
 use reso_domain::{Money, Timestamp};
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -23,8 +24,10 @@ pub enum DisputeAnswer {
 }
 
 /// Evidence for one dispute, in the terms providers ask for. Built from the
-/// order (the evidence pack) and the merchant's statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// order (the evidence pack) and the merchant's statement once, when the
+/// merchant answers, and kept: every retry sends the same bytes under the
+/// same idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisputeEvidence {
     /// The merchant's own words: why the charge is right.
     pub statement: String,
@@ -46,7 +49,7 @@ pub struct DisputeEvidence {
     pub files: Vec<EvidenceFile>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipmentEvidence {
     pub carrier: String,
     pub tracking_number: String,
@@ -54,12 +57,28 @@ pub struct ShipmentEvidence {
     pub delivered_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceFile {
     pub name: String,
     /// `application/pdf`, `image/jpeg`, `image/png`, `text/plain`…
     pub content_type: String,
+    #[serde(with = "base64_bytes")]
     pub bytes: Vec<u8>,
+}
+
+/// Files kept as base64 text: a third larger, and JSON can hold them.
+mod base64_bytes {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// What the provider made of the answer.
@@ -98,9 +117,56 @@ pub fn for_account(
     http: reqwest::Client,
 ) -> Option<Box<dyn AnswersDisputes>> {
     match account.provider {
-        Provider::Stripe | Provider::Paypal | Provider::Adyen | Provider::Klarna => {
-            let _ = http;
-            None
-        }
+        Provider::Paypal => Some(Box::new(super::paypal::disputes::PaypalDisputes::new(
+            super::paypal::PaypalAccount::from_provider(account),
+            http,
+        ))),
+        Provider::Adyen => Some(Box::new(super::adyen::disputes::AdyenDisputes::new(
+            super::adyen::AdyenAccount::from_provider(account),
+            http,
+        ))),
+        Provider::Stripe => Some(Box::new(super::stripe::disputes::StripeDisputes::new(
+            super::stripe::StripeAccount::from_provider(account),
+            http,
+        ))),
+        // Klarna sends Reso no disputes: its buyer disputes are settled in Klarna's portal.
+        Provider::Klarna => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reso_domain::Currency;
+
+    #[test]
+    fn kept_evidence_reads_back_byte_for_byte() {
+        let evidence = DisputeEvidence {
+            statement: "Delivered.".into(),
+            order_number: "1001".into(),
+            amount: Money::new(2_500, Currency::parse("EUR").unwrap()),
+            reason_code: "fraudulent".into(),
+            customer_name: "Ada".into(),
+            customer_email: "ada@example.com".into(),
+            product_description: "1 × Tent (TENT-2P)".into(),
+            shipments: vec![ShipmentEvidence {
+                carrier: "DHL".into(),
+                tracking_number: "00340434".into(),
+                shipped_at: Some(Timestamp(1)),
+                delivered_at: None,
+            }],
+            refund_policy: "30 days".into(),
+            refund_refusal: None,
+            files: vec![EvidenceFile {
+                name: "evidence.pdf".into(),
+                content_type: "application/pdf".into(),
+                bytes: (0..=255).collect(),
+            }],
+        };
+        let kept = serde_json::to_string(&evidence).unwrap();
+        assert_eq!(
+            serde_json::from_str::<DisputeEvidence>(&kept).unwrap(),
+            evidence
+        );
     }
 }

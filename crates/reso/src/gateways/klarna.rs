@@ -14,6 +14,8 @@
 //! its developer documentation (tests/specs/klarna-ordermanagement-refunds.json
 //! transcribes the refund operations for the tests' validator).
 
+pub mod refund_list;
+
 use super::providers::ProviderAccount;
 use super::{Gateway, GatewayAnswer, GatewayError, GatewayFuture, RefundLine, RefundRequest};
 use serde_json::{json, Value};

@@ -11,6 +11,7 @@ pub mod manual;
 pub mod notification;
 pub mod paypal;
 pub mod providers;
+pub mod reconciliation;
 pub mod simulator;
 pub mod stripe;
 

@@ -7,6 +7,7 @@
 //! (`verify_notification`) and read by `parse_notification`.
 
 mod amount;
+pub mod disputes;
 mod events;
 mod token;
 

@@ -7,6 +7,9 @@
 //! Reso's reference as `metadata[reso_refund_id]` (echoed in webhooks, so a
 //! refund Reso made is told apart from one made in Stripe's dashboard).
 
+pub mod disputes;
+pub mod refund_list;
+
 use super::notification::{
     DisputeNews, DisputeStage, DisputeState, ProviderNotification, RefundNews, RefundState,
     Rejection, Subject,

@@ -7,6 +7,7 @@
 //! Every job can run more than once (a worker may die after the side effect
 //! and before marking it done), so each is written to be harmless twice.
 
+pub mod disputes;
 pub mod gateway;
 pub mod mail;
 pub mod webhooks;
@@ -153,6 +154,7 @@ async fn dispatch(state: &AppState, job: &Job) -> JobResult {
         "webhook" => webhooks::run(state, job).await,
         "gateway_refund" => gateway::send(state, job).await,
         "gateway_poll" => gateway::poll(state, job).await,
+        crate::app::disputes::ANSWER_JOB => disputes::answer(state, job).await,
         // Retried rather than dropped: during a rolling upgrade a newer
         // instance may know this kind.
         other => Err(JobError::Retry(anyhow::anyhow!(

@@ -111,20 +111,36 @@ pub async fn link_claim(conn: &mut AnyConnection, id: i64, claim_id: i64) -> Sto
     Ok(())
 }
 
-/// Keeps the merchant's words for the evidence the worker will send.
-pub async fn keep_answer_text(
+/// Keeps the merchant's answer for the worker to send: the words, and the
+/// evidence as built then (JSON), or none of them once the answer is refused.
+pub async fn keep_answer(
     conn: &mut AnyConnection,
     id: i64,
     statement: Option<&str>,
     refund_refusal: Option<&str>,
+    evidence: Option<&str>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE disputes SET statement = $2, refund_refusal = $3 WHERE id = $1")
-        .bind(id)
-        .bind(statement)
-        .bind(refund_refusal)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE disputes SET statement = $2, refund_refusal = $3, evidence = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(statement)
+    .bind(refund_refusal)
+    .bind(evidence)
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// The evidence kept with the merchant's answer (JSON), if any.
+pub async fn evidence_of(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT evidence FROM disputes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
 }
 
 pub struct NewDispute<'a> {

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod orders;
 pub mod provider_accounts;
 pub mod provider_notifications;
+pub mod reconciliation;
 pub mod refunds;
 pub mod returns;
 pub mod webhooks;

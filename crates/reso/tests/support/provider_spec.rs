@@ -7,7 +7,11 @@
 //! turned into JSON Schema first (`nullable`, component references). Form
 //! bodies (Stripe) are decoded the way Stripe encodes them — `metadata[k]=v`,
 //! `expand[]=x`, `items[0][a]=b` — and their strings coerced by the schema
-//! (integers, numbers, booleans, arrays) before validation.
+//! (integers, numbers, booleans, arrays) before validation. Multipart bodies
+//! (`multipart/form-data`: Stripe's file upload, PayPal's dispute answers)
+//! are split into their parts (`decode_multipart`) and checked as the object
+//! the schema describes: JSON parts parsed, text parts coerced like form
+//! values, files required where the schema declares `format: binary`.
 
 use reqwest::header::HeaderMap;
 use serde_json::{json, Map, Value};
@@ -306,11 +310,156 @@ impl ProviderSpec {
                     return;
                 }
             }
+        } else if content_type == "multipart/form-data" {
+            let header = headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            match decode_multipart(header, body) {
+                Ok(parts) => self.multipart_instance(media, schema, parts, errors),
+                Err(e) => {
+                    errors.push(format!("body: {e}"));
+                    return;
+                }
+            }
         } else {
             // Other media types (files) are not checked beyond being accepted.
             return;
         };
         self.validate(schema, &instance, "body", errors);
+    }
+
+    /// A `multipart/form-data` body as the object its schema describes: each
+    /// part a property (bracketed names nest as in form bodies), JSON parts
+    /// parsed, text parts coerced like form values, files as strings.
+    /// Parts are also checked against what the schema says of them: a
+    /// `format: binary` property must come as a file, and a part's type must
+    /// be one the media type's `encoding` allows.
+    fn multipart_instance(
+        &self,
+        media: &Value,
+        schema: &Value,
+        parts: Vec<FormPart>,
+        errors: &mut Vec<String>,
+    ) -> Value {
+        let schema = self.deref(schema);
+        let mut groups: Vec<(String, Vec<FormPart>)> = Vec::new();
+        for part in parts {
+            match groups.iter_mut().find(|(name, _)| *name == part.name) {
+                Some((_, group)) => group.push(part),
+                None => groups.push((part.name.clone(), vec![part])),
+            }
+        }
+        let mut text = Map::new();
+        let mut typed: Vec<(Vec<String>, Value, String)> = Vec::new();
+        for (name, group) in groups {
+            let segments = match form_key(&name) {
+                Ok(segments) => segments,
+                Err(e) => {
+                    errors.push(format!("body: {e}"));
+                    continue;
+                }
+            };
+            let plain = segments.len() == 1;
+            let property = if plain {
+                self.deref(&schema["properties"][name.as_str()])
+            } else {
+                &Value::Null
+            };
+            let is_file = property["format"] == "binary";
+            let wants_json = plain
+                && !schema_types(property).contains("string")
+                && (schema_types(property).contains("object")
+                    || schema_types(property).contains("array"));
+            let mut values = Vec::new();
+            let mut any_typed = false;
+            for part in &group {
+                let what = format!("body part {name}");
+                if let Some(allowed) = media["encoding"][name.as_str()]["contentType"].as_str() {
+                    let sent = part.media_type();
+                    if !allowed
+                        .split(',')
+                        .any(|a| media_type_matches(a.trim(), &sent))
+                    {
+                        errors.push(format!(
+                            "{what}: Content-Type {sent} is not one of {allowed}"
+                        ));
+                    }
+                }
+                if is_file && part.filename.is_none() {
+                    errors.push(format!(
+                        "{what}: the spec declares a file (format: binary), but it was sent as a text field without a filename"
+                    ));
+                }
+                let media_type = part.media_type();
+                if media_type == "application/json" || media_type.ends_with("+json") {
+                    match serde_json::from_slice::<Value>(&part.body) {
+                        Ok(v) => {
+                            values.push(v);
+                            any_typed = true;
+                        }
+                        Err(e) => errors.push(format!("{what} is not JSON: {e}")),
+                    }
+                    continue;
+                }
+                // OpenAPI sends object and array properties as JSON by default.
+                if wants_json && part.filename.is_none() {
+                    if let Ok(v) = serde_json::from_slice::<Value>(&part.body) {
+                        values.push(v);
+                        any_typed = true;
+                        continue;
+                    }
+                }
+                values.push(Value::String(part.text()));
+            }
+            let appends = segments.last().is_some_and(String::is_empty);
+            let value = if values.len() == 1 || appends {
+                values
+            } else if is_file && !schema_types(property).contains("array") {
+                // Several files under one file field (an HTML `multiple`
+                // input): each must be what the field declares.
+                for value in &values {
+                    self.validate(property, value, &format!("body part {name}"), errors);
+                }
+                values.truncate(1);
+                values
+            } else {
+                vec![Value::Array(values)]
+            };
+            for v in value {
+                if any_typed {
+                    typed.push((segments.clone(), v, name.clone()));
+                } else if let Err(e) = insert(&mut text, &segments, v, &name) {
+                    errors.push(format!("body: {e}"));
+                }
+            }
+        }
+        let mut instance = self.coerce(Value::Object(text), schema);
+        if let Value::Object(map) = &mut instance {
+            for (segments, value, name) in typed {
+                if let Err(e) = insert(map, &segments, value, &name) {
+                    errors.push(format!("body: {e}"));
+                }
+            }
+        }
+        instance
+    }
+
+    /// Checks a value against one of the spec's component schemas
+    /// (`#/components/schemas/{name}`), for what a spec describes but does not
+    /// tie to a request (PayPal's `input` part of a multipart body).
+    pub fn check_component(&self, name: &str, instance: &Value) -> Result<(), Vec<String>> {
+        if self.doc["components"]["schemas"].get(name).is_none() {
+            return Err(vec![format!("{}: no component schema {name}", self.name)]);
+        }
+        let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let mut errors = Vec::new();
+        self.validate(&reference, instance, name, &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Validates `instance` against an OpenAPI schema of this spec.
@@ -340,7 +489,17 @@ impl ProviderSpec {
             } else {
                 format!(" at {at}")
             };
-            errors.push(format!("{what}{at}: {error}"));
+            // A file part's bytes as a string would make the line unreadable.
+            let mut text = error.to_string();
+            if text.len() > 500 {
+                let cut = (0..=500)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
+                text.truncate(cut);
+                text.push('…');
+            }
+            errors.push(format!("{what}{at}: {text}"));
         }
     }
 
@@ -588,44 +747,49 @@ pub fn decode_form(body: &[u8]) -> Result<Map<String, Value>, String> {
         serde_urlencoded::from_bytes(body).map_err(|e| format!("not form-encoded: {e}"))?;
     let mut root = Map::new();
     for (key, value) in pairs {
-        let (name, mut rest) = match key.find('[') {
-            Some(i) => (&key[..i], &key[i..]),
-            None => (key.as_str(), ""),
-        };
-        if name.is_empty() {
-            return Err(format!("bad form key {key:?}"));
-        }
-        let mut segments = vec![name.to_string()];
-        while !rest.is_empty() {
-            let close = rest
-                .find(']')
-                .filter(|_| rest.starts_with('['))
-                .ok_or_else(|| format!("bad form key {key:?}"))?;
-            segments.push(rest[1..close].to_string());
-            rest = &rest[close + 1..];
-        }
-        insert(&mut root, &segments, value, &key)?;
+        insert(&mut root, &form_key(&key)?, Value::String(value), &key)?;
     }
     Ok(root)
+}
+
+/// `l[0][s]` → `["l", "0", "s"]`; `e[]` → `["e", ""]`.
+fn form_key(key: &str) -> Result<Vec<String>, String> {
+    let (name, mut rest) = match key.find('[') {
+        Some(i) => (&key[..i], &key[i..]),
+        None => (key, ""),
+    };
+    if name.is_empty() {
+        return Err(format!("bad form key {key:?}"));
+    }
+    let mut segments = vec![name.to_string()];
+    while !rest.is_empty() {
+        let close = rest
+            .find(']')
+            .filter(|_| rest.starts_with('['))
+            .ok_or_else(|| format!("bad form key {key:?}"))?;
+        segments.push(rest[1..close].to_string());
+        rest = &rest[close + 1..];
+    }
+    Ok(segments)
 }
 
 fn insert(
     map: &mut Map<String, Value>,
     segments: &[String],
-    value: String,
+    value: Value,
     key: &str,
 ) -> Result<(), String> {
     let (first, rest) = segments.split_first().expect("at least the name");
     match rest {
         [] => {
-            if map.insert(first.clone(), Value::String(value)).is_some() {
+            if map.insert(first.clone(), value).is_some() {
                 return Err(format!("form key {key:?} given twice"));
             }
         }
         [last] if last.is_empty() => {
             let slot = map.entry(first.clone()).or_insert_with(|| json!([]));
             match slot {
-                Value::Array(items) => items.push(Value::String(value)),
+                Value::Array(items) => items.push(value),
                 _ => return Err(format!("form key {key:?} mixes a list with other values")),
             }
         }
@@ -653,4 +817,171 @@ fn percent_decode(segment: &str) -> String {
     .ok()
     .and_then(|mut v| v.pop())
     .map_or_else(|| segment.to_string(), |(_, v)| v)
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormPart {
+    pub name: String,
+    /// Present when the part is sent as a file.
+    pub filename: Option<String>,
+    /// The part's own `Content-Type`, as sent.
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl FormPart {
+    /// The media type without parameters; `text/plain` when none was sent
+    /// (RFC 7578's default).
+    pub fn media_type(&self) -> String {
+        self.content_type
+            .as_deref()
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "text/plain".into())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Splits a `multipart/form-data` body (RFC 7578, with RFC 2046's framing)
+/// into its parts; `content_type` is the request's header, which carries
+/// the boundary. A body that is not well framed is an error.
+pub fn decode_multipart(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>, String> {
+    let (media, params) = header_params(content_type);
+    if media != "multipart/form-data" {
+        return Err(format!("Content-Type {media} is not multipart/form-data"));
+    }
+    let boundary = params
+        .iter()
+        .find(|(k, _)| k == "boundary")
+        .map(|(_, v)| v.as_str())
+        .filter(|b| !b.is_empty() && b.len() <= 70)
+        .ok_or("multipart Content-Type without a valid boundary")?;
+    let opening = format!("--{boundary}");
+    let start = find(body, opening.as_bytes())
+        .filter(|&i| i == 0 || body[..i].ends_with(b"\r\n"))
+        .ok_or("multipart body without an opening boundary")?;
+    let mut rest = &body[start + opening.len()..];
+    let delimiter = format!("\r\n--{boundary}");
+    let mut parts = Vec::new();
+    loop {
+        if rest.starts_with(b"--") {
+            return if parts.is_empty() {
+                Err("multipart body without parts".into())
+            } else {
+                Ok(parts)
+            };
+        }
+        let line_end = find(rest, b"\r\n").ok_or("multipart boundary line not ended by CRLF")?;
+        if !rest[..line_end].iter().all(|b| *b == b' ' || *b == b'\t') {
+            return Err("text after a multipart boundary on its line".into());
+        }
+        rest = &rest[line_end + 2..];
+        let end = find(rest, delimiter.as_bytes())
+            .ok_or("a multipart part is not closed by the boundary (truncated body?)")?;
+        parts.push(parse_part(&rest[..end])?);
+        rest = &rest[end + delimiter.len()..];
+    }
+}
+
+fn parse_part(raw: &[u8]) -> Result<FormPart, String> {
+    let (head, body) = if raw.starts_with(b"\r\n") {
+        (&raw[..0], &raw[2..])
+    } else {
+        let split = find(raw, b"\r\n\r\n")
+            .ok_or("a multipart part without a blank line after its headers")?;
+        (&raw[..split], &raw[split + 4..])
+    };
+    let head = std::str::from_utf8(head).map_err(|_| "multipart part headers are not UTF-8")?;
+    let mut disposition = None;
+    let mut content_type = None;
+    for line in head.split("\r\n") {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("bad multipart part header {line:?}"))?;
+        match name.trim().to_ascii_lowercase().as_str() {
+            "content-disposition" => disposition = Some(value.trim().to_string()),
+            "content-type" => content_type = Some(value.trim().to_string()),
+            _ => {}
+        }
+    }
+    let disposition = disposition.ok_or("a multipart part without Content-Disposition")?;
+    let (kind, params) = header_params(&disposition);
+    if kind != "form-data" {
+        return Err(format!(
+            "a multipart part's Content-Disposition is {kind}, not form-data"
+        ));
+    }
+    let param = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let name = param("name")
+        .filter(|n| !n.is_empty())
+        .ok_or("a multipart part without a name")?;
+    Ok(FormPart {
+        name,
+        filename: param("filename").or_else(|| param("filename*")),
+        content_type,
+        body: body.to_vec(),
+    })
+}
+
+/// `type/sub; a=1; b="x;y"` → (`type/sub`, [(a, 1), (b, x;y)]); parameter
+/// names lower-cased, quoted values unescaped.
+fn header_params(value: &str) -> (String, Vec<(String, String)>) {
+    let (first, mut rest) = value.split_once(';').unwrap_or((value, ""));
+    let mut params = Vec::new();
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ';']);
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest[..eq].trim().to_ascii_lowercase();
+        rest = &rest[eq + 1..];
+        let mut out = String::new();
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut chars = quoted.char_indices();
+            let mut consumed = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, escaped)) = chars.next() {
+                            out.push(escaped);
+                        }
+                    }
+                    '"' => {
+                        consumed = i + 1;
+                        break;
+                    }
+                    c => out.push(c),
+                }
+            }
+            rest = &quoted[consumed..];
+        } else {
+            let end = rest.find(';').unwrap_or(rest.len());
+            out = rest[..end].trim().to_string();
+            rest = &rest[end..];
+        }
+        params.push((key, out));
+    }
+    (first.trim().to_ascii_lowercase(), params)
+}
+
+/// `image/*` or `*/*` patterns of an `encoding.contentType`.
+fn media_type_matches(allowed: &str, sent: &str) -> bool {
+    let allowed = allowed.to_ascii_lowercase();
+    match allowed.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => sent.split_once('/').is_some_and(|(k, _)| k == kind),
+        _ => allowed == sent,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
