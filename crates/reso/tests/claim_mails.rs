@@ -332,6 +332,26 @@ fn claim_payloads() -> Vec<Value> {
         ),
         ("claim.closed", json!({ "reaction": "received" })),
         (
+            "claim.dispute_opened",
+            json!({ "kind": "chargeback", "reason_code": "fraudulent", "dispute_state": "needs_response" }),
+        ),
+        (
+            "claim.dispute_answer_refused",
+            json!({ "kind": "chargeback", "reason": "the dispute is no longer open" }),
+        ),
+        (
+            "claim.dispute_unanswered",
+            json!({ "kind": "provider_claim" }),
+        ),
+        (
+            "claim.dispute_decided",
+            json!({ "kind": "chargeback", "dispute_state": "won" }),
+        ),
+        (
+            "claim.dispute_decided",
+            json!({ "kind": "chargeback", "dispute_state": "lost" }),
+        ),
+        (
             "message.posted",
             json!({ "author_role": "buyer", "message": "Any news?" }),
         ),

@@ -731,6 +731,14 @@ fn sample_payloads() -> Vec<Value> {
             "refund.failed",
             json!({ "order_number": "1001", "amount_minor": 2450, "currency": "EUR", "failure": "the card issuer declined the refund" }),
         ),
+        (
+            "refund.reversed",
+            json!({ "order_number": "1001", "amount_minor": 2450, "currency": "EUR", "failure": "the card was closed" }),
+        ),
+        (
+            "refund.imported",
+            json!({ "order_number": "1001", "amount_minor": 2450, "currency": "EUR", "gateway": "stripe" }),
+        ),
         ("claim.opened", json!({ "order_number": "1001" })),
     ] {
         out.push(json!({ "template": "staff.notification", "kind": kind, "data": data, "order_id": 3, "return_id": 4 }));

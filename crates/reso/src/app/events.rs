@@ -30,6 +30,7 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
     "return.in_transit",
     "refund.failed",
     "refund.reversed",
+    "refund.imported",
     "claim.opened",
     "claim.escalated",
     "claim.documents_requested",

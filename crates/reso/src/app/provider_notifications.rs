@@ -7,12 +7,13 @@
 use super::disputes;
 use super::events::{record, EventInput};
 use super::payment_providers::{open, OpenError};
-use super::refunds::{reverse_in, settle_in};
+use super::refunds::{catch_up_in, settle_in};
 use super::{AppError, AppResult};
 use crate::gateways::notification::{
     DisputeNews, ProviderNotification, RefundNews, RefundState, Rejection, Subject,
 };
 use crate::gateways::providers::ProviderAccount;
+use crate::gateways::reconciliation::{catch_up, ResoStatus};
 use crate::gateways::{self, RefundRequest, Unverified, VerifyNotification};
 use crate::store::{self, merchants::Merchant, StoreError, Tx};
 use crate::AppState;
@@ -177,29 +178,16 @@ async fn apply_refund(
     else {
         return record_unknown_refund(tx, account, merchant, n, news, now).await;
     };
-    let id = &news.gateway_refund_id;
-    match (&news.state, refund.status.as_str()) {
-        (RefundState::Pending, "pending") => {
-            store::refunds::note_gateway_id(tx, refund.id, id, now).await?;
-        }
-        (RefundState::Succeeded, "pending") => {
-            settle_in(tx, refund.id, Ok(id.clone()), now).await?;
-        }
-        (RefundState::Failed { reason }, "pending") => {
-            settle_in(tx, refund.id, Err(reason.clone()), now).await?;
-        }
-        // Taken back before Reso heard it had gone through: it never went.
-        (RefundState::Reversed { reason }, "pending") => {
-            let why = format!("reversed by {gateway}: {reason}");
-            settle_in(tx, refund.id, Err(why), now).await?;
-        }
-        // A provider refund fails after success only by being taken back
-        // (Stripe sends `refund.failed`): the money is owed again.
-        (RefundState::Reversed { reason } | RefundState::Failed { reason }, "succeeded") => {
-            reverse_in(tx, refund.id, reason, now).await?;
-        }
-        // Echoes of what Reso knows, and news older than what it knows.
-        _ => {}
+    let Some(status) = ResoStatus::parse(&refund.status) else {
+        return Ok(());
+    };
+    if (&news.state, status) == (&RefundState::Pending, ResoStatus::Pending) {
+        let id = &news.gateway_refund_id;
+        store::refunds::note_gateway_id(tx, refund.id, id, now).await?;
+    }
+    // Forward only: echoes of what Reso knows and older news change nothing.
+    if let Some(step) = catch_up(status, news, gateway) {
+        catch_up_in(tx, refund.id, &step, now).await?;
     }
     Ok(())
 }

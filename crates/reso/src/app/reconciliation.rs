@@ -9,7 +9,7 @@
 
 use super::events::{record, EventInput};
 use super::payment_providers::account_for;
-use super::refunds::{reverse_in, settle_in, Method};
+use super::refunds::{catch_up_in, Method};
 use super::{merchants, AppResult};
 use crate::gateways::notification::{RefundNews, RefundState};
 use crate::gateways::providers::{Provider, ProviderAccount};
@@ -331,7 +331,7 @@ impl Payment<'_> {
                     None => "none: Reso does not step back from a final state; for a person to look into".into(),
                     Some(step) if dry_run => format!("would {}", step_text(step)),
                     Some(step) => {
-                        if apply(tx, *refund_id, step, now).await? {
+                        if catch_up_in(tx, *refund_id, step, now).await? {
                             step_text(step)
                         } else {
                             "none: it had already moved".into()
@@ -519,18 +519,6 @@ impl Payment<'_> {
         finding.gateway_refund_id = Some(news.gateway_refund_id.clone());
         finding.provider_amount_minor = Some(news.amount.minor);
         finding.provider_state = Some(state_code(&news.state));
-    }
-}
-
-/// Moves Reso's refund as the provider's notification would have; false
-/// when it had moved already.
-async fn apply(tx: &mut Tx, refund_id: i64, step: &CatchUp, now: i64) -> AppResult<bool> {
-    match step {
-        CatchUp::Succeed { gateway_refund_id } => {
-            settle_in(tx, refund_id, Ok(gateway_refund_id.clone()), now).await
-        }
-        CatchUp::Fail { reason } => settle_in(tx, refund_id, Err(reason.clone()), now).await,
-        CatchUp::Reverse { reason } => reverse_in(tx, refund_id, reason, now).await,
     }
 }
 

@@ -6,6 +6,7 @@
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
 use super::{Actor, AppError, AppResult};
+use crate::gateways::reconciliation::CatchUp;
 use crate::store::{self, merchants::Merchant, refunds::RefundRecord, returns::ReturnRecord, Tx};
 use crate::AppState;
 use reso_domain::refund::allocate;
@@ -543,6 +544,23 @@ pub(crate) async fn reverse_in(
     };
     record(tx, &merchant, event, now).await?;
     Ok(true)
+}
+
+/// Moves a refund forward to what its provider says (a notification, or
+/// reconciliation); false when it had moved already.
+pub(crate) async fn catch_up_in(
+    tx: &mut Tx,
+    refund_id: i64,
+    step: &CatchUp,
+    now: i64,
+) -> AppResult<bool> {
+    match step {
+        CatchUp::Succeed { gateway_refund_id } => {
+            settle_in(tx, refund_id, Ok(gateway_refund_id.clone()), now).await
+        }
+        CatchUp::Fail { reason } => settle_in(tx, refund_id, Err(reason.clone()), now).await,
+        CatchUp::Reverse { reason } => reverse_in(tx, refund_id, reason, now).await,
+    }
 }
 
 pub async fn for_order(state: &AppState, order_id: i64) -> AppResult<Vec<RefundRecord>> {

@@ -430,6 +430,8 @@ fn staff(
         "return.requested" => "return-requested",
         "return.in_transit" => "return-in-transit",
         "refund.failed" => "refund-failed",
+        "refund.reversed" => "refund-reversed",
+        "refund.imported" => "refund-imported",
         _ => "other",
     };
     let fact = |id: &str, value: String| Fact {
