@@ -252,6 +252,20 @@ async fn a_chargeback_becomes_a_claim_answered_once_and_closed_by_the_provider()
     let (status, _) = shop.answer(id, json!({ "answer": "accept" })).await;
     assert_eq!(status, 409, "answered once");
 
+    // The account the dispute came through stays connected until it is decided.
+    let disconnect = || async {
+        shop.app
+            .http
+            .delete(shop.app.url("/api/v1/payment-providers/stripe"))
+            .bearer_auth(&shop.app.api_key)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(disconnect().await, 409);
+
     // The provider decides: won closes the claim.
     shop.report(
         "evt_2",
@@ -277,6 +291,7 @@ async fn a_chargeback_becomes_a_claim_answered_once_and_closed_by_the_provider()
     )
     .await;
     assert_eq!(shop.claim(id).await["status"], "closed");
+    assert_eq!(disconnect().await, 204, "decided: it may go");
 }
 
 #[tokio::test]

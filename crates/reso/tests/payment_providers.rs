@@ -173,6 +173,33 @@ async fn an_account_round_trips_without_ever_showing_its_secrets() {
 
     assert_eq!(delete(&app, &k, "stripe").await, 204);
     assert_eq!(delete(&app, &k, "stripe").await, 404);
+
+    // Connecting and disconnecting are on the shop's timeline, by whom,
+    // naming the secrets set but never their values.
+    let mut conn = k.state.db.reader().acquire().await.unwrap();
+    let events: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT kind, actor, data FROM events WHERE kind LIKE 'payment_provider.%' ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "payment_provider.connected",
+            "payment_provider.connected",
+            "payment_provider.disconnected"
+        ]
+    );
+    for (_, actor, data) in &events {
+        assert!(actor.starts_with("api_key:"), "{actor}");
+        assert!(
+            !data.contains(STRIPE_KEY) && !data.contains("sk_test") && !data.contains(STRIPE_WHSEC),
+            "{data}"
+        );
+    }
+    assert!(events[0].2.contains("secret_key"), "{}", events[0].2);
     let (_, listed) = list(&app, &k).await;
     assert_eq!(
         serde_json::from_str::<Value>(&listed).unwrap()["items"],

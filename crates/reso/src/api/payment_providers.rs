@@ -147,7 +147,14 @@ pub async fn connect(
             .map(|(k, v)| (k, Secret::new(v)))
             .collect(),
     };
-    let account = providers::connect(&state, caller.merchant.id, provider, connection).await?;
+    let account = providers::connect_by(
+        &state,
+        caller.merchant.id,
+        provider,
+        connection,
+        &caller.actor,
+    )
+    .await?;
     Ok(Json(out(&state, account)))
 }
 
@@ -155,14 +162,16 @@ pub async fn connect(
 /// it is connected again.
 #[utoipa::path(delete, path = "/api/v1/payment-providers/{provider}", tag = "payment providers",
     params(("provider" = String, Path, description = "stripe, paypal, adyen or klarna")),
-    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)), security(("api_key" = [])))]
+    responses((status = 204), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "a dispute through this account is undecided"),
+        (status = 422, body = Problem)), security(("api_key" = [])))]
 pub async fn disconnect(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(provider): Path<String>,
 ) -> ApiResult<StatusCode> {
     let provider = providers::provider(&provider)?;
-    providers::disconnect(&state, caller.merchant.id, provider).await?;
+    providers::disconnect(&state, caller.merchant.id, provider, &caller.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,12 +2,14 @@
 //! anything is stored, secrets sealed under `RESO_SECRET_KEY`, never shown
 //! again (a list says which are configured, with their last four characters).
 
-use super::{AppError, AppResult};
+use super::events::{record, EventInput};
+use super::{Actor, AppError, AppResult};
 use crate::gateways::providers::{seal_context, Mode, Provider, ProviderAccount};
 use crate::secrets::{Secret, SecretError, SecretKey, KEY_VAR};
 use crate::store::{self, provider_accounts::StoredAccount};
 use crate::AppState;
 use reqwest::Url;
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -168,13 +170,26 @@ fn sealing_key(state: &AppState) -> AppResult<&SecretKey> {
     })
 }
 
-/// Connects the merchant's account at `provider`, or replaces it as a whole.
-/// Everything is checked before anything is stored.
+/// Connects the merchant's account at `provider` on Reso's own behalf
+/// (demo data, tests); see `connect_by`.
 pub async fn connect(
     state: &AppState,
     merchant_id: i64,
     provider: Provider,
     c: Connection,
+) -> AppResult<AccountView> {
+    connect_by(state, merchant_id, provider, c, &Actor::System).await
+}
+
+/// Connects the merchant's account at `provider`, or replaces it as a whole,
+/// on the shop's timeline as done by `actor` (which secrets were set, never
+/// their values). Everything is checked before anything is stored.
+pub async fn connect_by(
+    state: &AppState,
+    merchant_id: i64,
+    provider: Provider,
+    c: Connection,
+    actor: &Actor,
 ) -> AppResult<AccountView> {
     let base_url = base_url(provider, &c)?;
     check_names(
@@ -227,8 +242,43 @@ pub async fn connect(
     )
     .await?;
     let stored = store::provider_accounts::by_id(&mut tx, id).await?;
+    let data = json!({
+        "provider": provider.code(), "base_url": base_url, "settings": settings,
+        "secrets_set": c.secrets.keys().collect::<Vec<_>>(),
+    });
+    shop_event(
+        &mut tx,
+        merchant_id,
+        "payment_provider.connected",
+        actor,
+        data,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     view(&stored)
+}
+
+/// A change to the shop's provider accounts, on the shop's timeline.
+async fn shop_event(
+    tx: &mut store::Tx,
+    merchant_id: i64,
+    kind: &str,
+    actor: &Actor,
+    data: serde_json::Value,
+    now: i64,
+) -> AppResult<()> {
+    let merchant = store::merchants::by_id(tx, merchant_id).await?;
+    let event = EventInput {
+        order_id: None,
+        return_id: None,
+        kind,
+        actor: &actor.label(),
+        data,
+        buyer: None,
+    };
+    record(tx, &merchant, event, now).await?;
+    Ok(())
 }
 
 pub async fn list(state: &AppState, merchant_id: i64) -> AppResult<Vec<AccountView>> {
@@ -240,11 +290,36 @@ pub async fn list(state: &AppState, merchant_id: i64) -> AppResult<Vec<AccountVi
         .collect()
 }
 
-pub async fn disconnect(state: &AppState, merchant_id: i64, provider: Provider) -> AppResult<()> {
+/// Disconnects the account. Refused while a dispute that came through it is
+/// undecided: its answer and its decision come through this account.
+pub async fn disconnect(
+    state: &AppState,
+    merchant_id: i64,
+    provider: Provider,
+    actor: &Actor,
+) -> AppResult<()> {
+    let now = state.now();
     let mut tx = state.db.begin().await?;
+    let undecided = store::disputes::undecided_at(&mut tx, merchant_id, provider.code()).await?;
+    if undecided > 0 {
+        return Err(AppError::Conflict(format!(
+            "{undecided} dispute(s) through this {} account are undecided; it stays connected until the provider decides them",
+            provider.code()
+        )));
+    }
     if !store::provider_accounts::delete(&mut tx, merchant_id, provider.code()).await? {
         return Err(AppError::NotFound("payment provider account"));
     }
+    let data = json!({ "provider": provider.code() });
+    shop_event(
+        &mut tx,
+        merchant_id,
+        "payment_provider.disconnected",
+        actor,
+        data,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

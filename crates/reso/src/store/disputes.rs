@@ -211,6 +211,22 @@ pub async fn undecided_on(conn: &mut AnyConnection, payment_id: i64) -> StoreRes
     Ok(open.is_some())
 }
 
+/// How many disputes through the merchant's `provider` account are undecided.
+pub async fn undecided_at(
+    conn: &mut AnyConnection,
+    merchant_id: i64,
+    provider: &str,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM disputes d JOIN provider_accounts a ON a.id = d.account_id \
+         WHERE a.merchant_id = $1 AND a.provider = $2 AND d.state IN ('needs_response', 'under_review')",
+    )
+    .bind(merchant_id)
+    .bind(provider)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Reso's payment through `gateway` with the provider's `reference`.
 pub async fn payment_of(
     conn: &mut AnyConnection,
