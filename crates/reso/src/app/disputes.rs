@@ -46,14 +46,13 @@ async fn dispute_event(
     actor: &str,
     mut data: Value,
     now: i64,
-) -> AppResult<()> {
+) -> AppResult<i64> {
     data["kind"] = json!(c.claim.kind.code());
     let event = EventInput {
         buyer: None,
         ..claim_event_input(c, kind, actor, data)
     };
-    record(tx, merchant, event, now).await?;
-    Ok(())
+    record(tx, merchant, event, now).await
 }
 
 fn dispute_data(stored: &StoredDispute, provider: &str) -> Value {
@@ -101,7 +100,8 @@ pub(super) async fn follow(
         store::disputes::link_claim(tx, stored.id, claim_id).await?;
         let c = store::claims::load(tx, merchant.id, claim_id).await?;
         schedule_answer(tx, &c, now).await?;
-        return dispute_event(tx, merchant, &c, "claim.dispute_opened", &actor, data, now).await;
+        dispute_event(tx, merchant, &c, "claim.dispute_opened", &actor, data, now).await?;
+        return Ok(());
     };
     let mut c = store::claims::load(tx, merchant.id, claim_id).await?;
     let expected = c.claim.status;
@@ -118,7 +118,8 @@ pub(super) async fn follow(
     } else {
         "claim.dispute_updated"
     };
-    dispute_event(tx, merchant, &c, kind, &actor, data, now).await
+    dispute_event(tx, merchant, &c, kind, &actor, data, now).await?;
+    Ok(())
 }
 
 /// The provider's deadline, in the deadlines engine: when it passes without
@@ -234,22 +235,12 @@ pub async fn answer(
     let expected = c.claim.status;
     c.claim.follow_dispute(&stored.dispute, Timestamp(now));
     save(&mut tx, &c, expected, now).await?;
-    let job = QueuedJob {
-        kind: ANSWER_JOB,
-        payload: json!({
-            "dispute": stored.id, "merchant_id": merchant.id,
-            // One key per answer, the same on every retry of the job.
-            "idempotency_key": format!("reso-dispute-{}-{now}", stored.id),
-        }),
-        per_endpoint_of: None,
-    };
-    store::jobs::enqueue_fanned_out(&mut tx, &[job], now, now).await?;
     let data = json!({
         "response": reply.response.code(), "statement": statement,
         "refund_refusal": refusal, "dispute_id": stored.dispute_id,
     });
     let actor = actor.label();
-    dispute_event(
+    let answered = dispute_event(
         &mut tx,
         merchant,
         &c,
@@ -259,6 +250,16 @@ pub async fn answer(
         now,
     )
     .await?;
+    let job = QueuedJob {
+        kind: ANSWER_JOB,
+        payload: json!({
+            "dispute": stored.id, "merchant_id": merchant.id,
+            // One key per answer (its event), the same on every retry of the job.
+            "idempotency_key": format!("reso-dispute-answer-{answered}"),
+        }),
+        per_endpoint_of: None,
+    };
+    store::jobs::enqueue_fanned_out(&mut tx, &[job], now, now).await?;
     tx.commit().await?;
     Ok(c)
 }
