@@ -19,7 +19,6 @@
 //! reason and which documents: `defense`.
 
 mod defense;
-mod text_pdf;
 
 use super::AdyenAccount;
 use crate::gateways::disputes::{
@@ -110,7 +109,7 @@ impl AdyenDisputes {
                 )))
             }
         };
-        let defense = match defense::plan(dispute_id, &offered, evidence) {
+        let defense = match defense::plan(&offered, evidence) {
             Ok(defense) => defense,
             Err(reason) => {
                 return refused(format!(
@@ -247,14 +246,6 @@ struct ServiceResult {
     error_message: Option<String>,
 }
 
-/// Adyen's error body (`ServiceError`).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ServiceError {
-    error_code: Option<String>,
-    message: Option<String>,
-}
-
 /// What Adyen's answer to one DisputeService call means.
 fn step_answer(operation: &str, status: u16, body: &[u8]) -> Result<Step, GatewayError> {
     let what = described(operation);
@@ -285,7 +276,7 @@ fn step_answer(operation: &str, status: u16, body: &[u8]) -> Result<Step, Gatewa
         // Time-out, an idempotent request still running, throttling, outage.
         408 | 409 | 425 | 429 | 500..=599 => Err(GatewayError::Unavailable(format!(
             "Adyen answered {operation} with {status}{}",
-            error_detail(body)
+            super::describe(body)
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default()
         ))),
@@ -293,27 +284,16 @@ fn step_answer(operation: &str, status: u16, body: &[u8]) -> Result<Step, Gatewa
             Ok(Step::Refused(format!(
             "Adyen did not let Reso in for {what} (HTTP {status}): check the API key and that its \
              credential has the \"API dispute management\" role{}",
-            error_detail(body).map(|d| format!("; Adyen says: {d}")).unwrap_or_default()
+            super::describe(body).map(|d| format!("; Adyen says: {d}")).unwrap_or_default()
         )))
         }
         400..=499 => Ok(Step::Refused(format!(
             "Adyen refused {what}: {}",
-            error_detail(body).unwrap_or_else(|| format!("HTTP {status}"))
+            super::describe(body).unwrap_or_else(|| format!("HTTP {status}"))
         ))),
         _ => Err(GatewayError::Unavailable(format!(
             "Adyen answered {operation} with HTTP {status}"
         ))),
-    }
-}
-
-/// "message (error code)" from Adyen's error body, when there is one.
-fn error_detail(body: &[u8]) -> Option<String> {
-    let error: ServiceError = serde_json::from_slice(body).ok()?;
-    match (error.message, error.error_code) {
-        (Some(m), Some(c)) => Some(format!("{m} (error {c})")),
-        (Some(m), None) => Some(m),
-        (None, Some(c)) => Some(format!("error {c}")),
-        (None, None) => None,
     }
 }
 

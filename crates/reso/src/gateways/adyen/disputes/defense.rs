@@ -3,17 +3,16 @@
 //! supply under which of that reason's document types.
 //!
 //! Adyen takes defense material only as documents: PDF up to 2 MB, JPEG and
-//! TIFF up to 10 MB each (docs.adyen.com, "Defense requirements"). So the
-//! evidence's fields (statement, order, shipments with tracking, refund
-//! policy) become a statement PDF of their own, text files become PDFs, and
-//! files Adyen cannot take (PNG, WebP, anything too large) are left out.
+//! TIFF up to 10 MB each (docs.adyen.com, "Defense requirements"). The
+//! evidence's first PDF is Reso's evidence summary (statement, order,
+//! shipments with tracking, refunds, return policy), so it goes under every
+//! document type the defense needs; the other files that Adyen takes go
+//! with it, and those it cannot take (PNG, anything too large) are left out.
 
-use super::text_pdf::text_pdf;
 use crate::gateways::disputes::{DisputeEvidence, EvidenceFile};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 
 /// Adyen's limits per defense document (decimal megabytes, the safe reading).
 const MAX_PDF_BYTES: usize = 2_000_000;
@@ -52,11 +51,7 @@ pub struct Defense {
 
 /// The defense for `evidence` among the `offered` reasons, or why none fits
 /// (said to the merchant).
-pub fn plan(
-    dispute_id: &str,
-    offered: &[DefenseReason],
-    evidence: &DisputeEvidence,
-) -> Result<Defense, String> {
+pub fn plan(offered: &[DefenseReason], evidence: &DisputeEvidence) -> Result<Defense, String> {
     let reason = choose_reason(offered, evidence).ok_or_else(|| {
         let codes: Vec<&str> = offered
             .iter()
@@ -73,17 +68,27 @@ pub fn plan(
         }
     })?;
 
-    let (files, left_out) = sendable_files(&evidence.files);
-    let statement = text_pdf(
-        &format!("Merchant statement, dispute {dispute_id}"),
-        &statement_text(evidence, &files),
-    );
+    let (mut files, left_out) = sendable_files(&evidence.files);
+    let Some(summary_at) = files
+        .iter()
+        .position(|f| f.content_type == "application/pdf")
+    else {
+        return Err(format!(
+            "the evidence has no PDF Adyen can take (PDF up to {MAX_PDF_BYTES} bytes){}",
+            if left_out.is_empty() {
+                String::new()
+            } else {
+                format!("; left out: {}", left_out.join(", "))
+            }
+        ));
+    };
+    let summary = files.remove(summary_at);
     let main_type = main_document_type(reason);
-    let mut documents = vec![document(&main_type, "application/pdf", &statement)];
+    let mut documents = vec![document(&main_type, summary.content_type, summary.bytes)];
     for file in &files {
-        documents.push(document(&main_type, file.content_type, &file.bytes));
+        documents.push(document(&main_type, file.content_type, file.bytes));
     }
-    // The statement carries the order's facts, so it also stands for every
+    // The summary carries the order's facts, so it also stands for every
     // other document the reason requires (an invoice, a transaction id).
     let mut one_or_more_met = reason
         .defense_document_types
@@ -100,7 +105,7 @@ pub fn plan(
             _ => is_invoice(code),
         };
         if needed {
-            documents.push(document(code, "application/pdf", &statement));
+            documents.push(document(code, summary.content_type, summary.bytes));
         }
     }
     Ok(Defense {
@@ -146,7 +151,7 @@ fn choose_reason<'a>(
     best.map(|(reason, _)| reason)
 }
 
-/// The type the statement and every evidence file go under: the generic
+/// The type the summary and every other evidence file go under: the generic
 /// one if the reason takes it, else its first required document that is
 /// not an invoice, else its first "one or more" document.
 fn main_document_type(reason: &DefenseReason) -> String {
@@ -185,33 +190,24 @@ fn document(type_code: &str, content_type: &str, bytes: &[u8]) -> Value {
 
 /// An evidence file as Adyen will take it.
 #[derive(Debug)]
-struct Sendable {
-    name: String,
+struct Sendable<'a> {
     content_type: &'static str,
-    bytes: Vec<u8>,
+    bytes: &'a [u8],
 }
 
-/// The files Adyen takes, by their content (never the declared type), text
-/// turned into PDF; and the names of those left out, with why.
-fn sendable_files(files: &[EvidenceFile]) -> (Vec<Sendable>, Vec<String>) {
+/// The files Adyen takes, in their order, by their content (never the
+/// declared type); and the names of those left out, with why.
+fn sendable_files(files: &[EvidenceFile]) -> (Vec<Sendable<'_>>, Vec<String>) {
     let mut sendable = Vec::new();
     let mut left_out = Vec::new();
     for file in files {
         let bytes = &file.bytes;
-        let (content_type, bytes, limit) = if bytes.starts_with(b"%PDF-") {
-            ("application/pdf", bytes.clone(), MAX_PDF_BYTES)
+        let (content_type, limit) = if bytes.starts_with(b"%PDF-") {
+            ("application/pdf", MAX_PDF_BYTES)
         } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            ("image/jpeg", bytes.clone(), MAX_IMAGE_BYTES)
+            ("image/jpeg", MAX_IMAGE_BYTES)
         } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-            ("image/tiff", bytes.clone(), MAX_IMAGE_BYTES)
-        } else if file.content_type.starts_with("text/plain") {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => ("application/pdf", text_pdf(&file.name, text), MAX_PDF_BYTES),
-                Err(_) => {
-                    left_out.push(format!("{} (not UTF-8 text)", file.name));
-                    continue;
-                }
-            }
+            ("image/tiff", MAX_IMAGE_BYTES)
         } else {
             left_out.push(format!(
                 "{} ({}: Adyen takes only PDF, JPEG and TIFF)",
@@ -228,56 +224,11 @@ fn sendable_files(files: &[EvidenceFile]) -> (Vec<Sendable>, Vec<String>) {
             continue;
         }
         sendable.push(Sendable {
-            name: file.name.clone(),
             content_type,
             bytes,
         });
     }
     (sendable, left_out)
-}
-
-/// The statement document's text: the merchant's words, then the facts.
-fn statement_text(e: &DisputeEvidence, files: &[Sendable]) -> String {
-    let mut t = String::new();
-    let _ = writeln!(t, "Order number: {}", e.order_number);
-    let _ = writeln!(t, "Amount: {}", e.amount);
-    let _ = writeln!(t, "Dispute reason code: {}", e.reason_code);
-    let _ = writeln!(t, "Customer: {} <{}>", e.customer_name, e.customer_email);
-    let _ = writeln!(t, "\nMerchant's statement\n{}", e.statement);
-    let _ = writeln!(t, "\nWhat was sold\n{}", e.product_description);
-    if !e.shipments.is_empty() {
-        let _ = writeln!(t, "\nShipments");
-        for s in &e.shipments {
-            let _ = write!(t, "- {}, tracking number {}", s.carrier, s.tracking_number);
-            if let Some(at) = s.shipped_at {
-                let _ = write!(t, ", shipped {}", date(at.millis()));
-            }
-            if let Some(at) = s.delivered_at {
-                let _ = write!(t, ", delivered {}", date(at.millis()));
-            }
-            t.push('\n');
-        }
-    }
-    let _ = writeln!(t, "\nRefund policy\n{}", e.refund_policy);
-    if let Some(refusal) = &e.refund_refusal {
-        let _ = writeln!(t, "\nWhy no refund is owed\n{refusal}");
-    }
-    if !files.is_empty() {
-        let _ = writeln!(t, "\nDocuments supplied with this statement");
-        for f in files {
-            let _ = writeln!(t, "- {}", f.name);
-        }
-    }
-    t
-}
-
-/// `2026-03-02 10:00 UTC`.
-fn date(ms: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(format).ok())
-        .unwrap_or_else(|| ms.to_string())
 }
 
 #[cfg(test)]
@@ -309,6 +260,12 @@ mod tests {
             refund_refusal: refusal.then(|| "The tent came back used.".into()),
             files,
         }
+    }
+
+    const SUMMARY: &[u8] = b"%PDF-1.7 evidence summary";
+
+    fn summary() -> EvidenceFile {
+        file("evidence-summary.pdf", "application/pdf", SUMMARY)
     }
 
     fn file(name: &str, content_type: &str, bytes: &[u8]) -> EvidenceFile {
@@ -392,7 +349,7 @@ mod tests {
                 ],
             ),
         );
-        let defense = plan("DZ4D", &offered, &evidence(true, false, vec![])).unwrap();
+        let defense = plan(&offered, &evidence(true, false, vec![summary()])).unwrap();
         assert_eq!(defense.reason_code, "GoodsOrServicesProvided");
         assert_eq!(
             types_of(&defense),
@@ -408,22 +365,16 @@ mod tests {
 
     #[test]
     fn without_a_fitting_special_defense_the_generic_one_takes_every_file() {
-        let pdf = b"%PDF-1.7 summary".to_vec();
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
         let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
         let files = vec![
-            file("summary.pdf", "application/pdf", &pdf),
+            summary(),
             file("photo-1.jpg", "image/jpeg", &jpeg),
             file("photo-2.png", "image/png", &png),
-            file(
-                "notes.txt",
-                "text/plain; charset=utf-8",
-                b"Buyer wrote on 2 March.",
-            ),
             // Declared a PDF, but it is not one.
             file("fake.pdf", "application/pdf", b"<html>"),
         ];
-        let defense = plan("DZ4D", &specs_example(), &evidence(true, false, files)).unwrap();
+        let defense = plan(&specs_example(), &evidence(true, false, files)).unwrap();
         assert_eq!(defense.reason_code, "SupplyDefenseMaterial");
         let types = types_of(&defense);
         let material: Vec<&str> = types
@@ -431,40 +382,62 @@ mod tests {
             .filter(|(t, _)| t == "DefenseMaterial")
             .map(|(_, c)| c.as_str())
             .collect();
-        // Statement, summary, photo, the notes as a PDF.
+        assert_eq!(material, ["application/pdf", "image/jpeg"]);
+        // The optional invoice gets the summary, which names the order.
         assert_eq!(
-            material,
-            [
-                "application/pdf",
-                "application/pdf",
-                "image/jpeg",
-                "application/pdf"
-            ]
+            types.last().unwrap(),
+            &("TIDorInvoice".to_string(), "application/pdf".to_string())
         );
-        // The optional invoice gets the statement, which names the order.
-        assert_eq!(types.last().unwrap().0, "TIDorInvoice");
         assert_eq!(defense.left_out.len(), 2);
         assert!(defense.left_out[0].starts_with("photo-2.png"));
+        assert!(defense.left_out[1].starts_with("fake.pdf"));
         let b64 = base64::engine::general_purpose::STANDARD;
-        assert_eq!(
-            b64.decode(defense.documents[1]["content"].as_str().unwrap())
-                .unwrap(),
-            pdf
-        );
-        let statement = b64
+        let content = |i: usize| {
+            b64.decode(defense.documents[i]["content"].as_str().unwrap())
+                .unwrap()
+        };
+        assert_eq!(content(0), SUMMARY);
+        assert_eq!(content(1), jpeg);
+        assert_eq!(content(2), SUMMARY);
+    }
+
+    #[test]
+    fn the_first_pdf_is_the_summary_even_after_a_photo() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 9];
+        let other = b"%PDF-1.4 claim document".to_vec();
+        let files = vec![
+            file("photo.jpg", "image/jpeg", &jpeg),
+            summary(),
+            file("receipt.pdf", "application/pdf", &other),
+        ];
+        let offered = vec![reason(
+            "GoodsWereAsDescribed",
+            &[
+                ("GoodsWereAsDescribed", "Required"),
+                ("TIDorInvoice", "Required"),
+            ],
+        )];
+        // Not a delivery/policy/generic defense: nothing fits.
+        assert!(plan(&offered, &evidence(true, false, files.clone())).is_err());
+        let defense = plan(&specs_example(), &evidence(true, false, files)).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let first = b64
             .decode(defense.documents[0]["content"].as_str().unwrap())
             .unwrap();
-        let statement = String::from_utf8_lossy(&statement);
-        for fact in [
-            "Order number: 1001",
-            "JJD000390007",
-            "189.00 EUR",
-            "signed for",
-            "30 days",
-            "- photo-1.jpg",
-        ] {
-            assert!(statement.contains(fact), "{fact} missing");
-        }
+        assert_eq!(first, SUMMARY);
+        assert_eq!(defense.documents.len(), 4);
+    }
+
+    #[test]
+    fn evidence_without_a_pdf_is_refused_not_a_panic() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 9];
+        let refusal = plan(
+            &specs_example(),
+            &evidence(true, false, vec![file("photo.jpg", "image/jpeg", &jpeg)]),
+        )
+        .unwrap_err();
+        assert!(refusal.contains("no PDF"), "{refusal}");
+        assert!(plan(&specs_example(), &evidence(true, false, vec![])).is_err());
     }
 
     #[test]
@@ -477,7 +450,7 @@ mod tests {
                 ("TermsAndConditions", "OneOrMore"),
             ],
         ));
-        let defense = plan("DZ4D", &offered, &evidence(false, true, vec![])).unwrap();
+        let defense = plan(&offered, &evidence(false, true, vec![summary()])).unwrap();
         assert_eq!(
             defense.reason_code,
             "CreditOrCancellationPolicyProperlyDisclosed"
@@ -492,13 +465,28 @@ mod tests {
         let mut big = b"%PDF-1.4".to_vec();
         big.resize(MAX_PDF_BYTES + 1, b' ');
         let defense = plan(
-            "DZ4D",
             &specs_example(),
-            &evidence(false, false, vec![file("big.pdf", "application/pdf", &big)]),
+            &evidence(
+                false,
+                false,
+                vec![summary(), file("big.pdf", "application/pdf", &big)],
+            ),
         )
         .unwrap();
+        // The summary under DefenseMaterial and the optional invoice.
         assert_eq!(defense.documents.len(), 2);
         assert!(defense.left_out[0].starts_with("big.pdf ("));
+        // A summary too large for Adyen leaves no PDF to defend with.
+        let refusal = plan(
+            &specs_example(),
+            &evidence(
+                false,
+                false,
+                vec![file("summary.pdf", "application/pdf", &big)],
+            ),
+        )
+        .unwrap_err();
+        assert!(refusal.contains("summary.pdf"), "{refusal}");
     }
 
     #[test]
@@ -507,15 +495,15 @@ mod tests {
             "GoodsRepairedOrReplaced",
             &[("GoodsRepairedOrReplaced", "Required")],
         )];
-        let refusal = plan("DZ4D", &offered, &evidence(true, true, vec![])).unwrap_err();
+        let refusal = plan(&offered, &evidence(true, true, vec![summary()])).unwrap_err();
         assert!(refusal.contains("GoodsRepairedOrReplaced"), "{refusal}");
-        assert!(plan("DZ4D", &[], &evidence(true, true, vec![])).is_err());
+        assert!(plan(&[], &evidence(true, true, vec![summary()])).is_err());
     }
 
     #[test]
     fn a_reason_without_document_types_takes_the_generic_one() {
         let offered = vec![reason("SupplyDefenseMaterial", &[])];
-        let defense = plan("DZ4D", &offered, &evidence(false, false, vec![])).unwrap();
+        let defense = plan(&offered, &evidence(false, false, vec![summary()])).unwrap();
         assert_eq!(
             types_of(&defense),
             [("DefenseMaterial".to_string(), "application/pdf".to_string())]
