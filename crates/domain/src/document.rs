@@ -1,7 +1,7 @@
 //! Documents attached to claims and messages (order confirmations, receipts,
 //! photos), checked by content, never by name or declared type.
 
-use crate::photo::sniff_image;
+use crate::photo::{sniff_image, too_many_pixels};
 
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_DOCUMENTS: usize = 10;
@@ -22,6 +22,8 @@ pub enum DocumentError {
     TooLarge(String),
     #[error("'{0}' is not a PDF or an image (JPEG, PNG, GIF, WebP)")]
     WrongType(String),
+    #[error("'{0}' is an image of more than 50 megapixels")]
+    TooManyPixels(String),
 }
 
 /// A file name safe to show and to offer as a download name.
@@ -51,7 +53,12 @@ pub fn check_documents(files: &[(&str, &[u8])]) -> Result<Vec<&'static str>, Doc
             if bytes.len() > MAX_DOCUMENT_BYTES {
                 return Err(DocumentError::TooLarge(clean_filename(name)));
             }
-            sniff_document(bytes).ok_or_else(|| DocumentError::WrongType(clean_filename(name)))
+            let kind = sniff_document(bytes)
+                .ok_or_else(|| DocumentError::WrongType(clean_filename(name)))?;
+            if too_many_pixels(bytes) {
+                return Err(DocumentError::TooManyPixels(clean_filename(name)));
+            }
+            Ok(kind)
         })
         .collect()
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod metrics;
 pub mod secrets;
+pub mod security_headers;
 pub mod server;
 pub mod store;
 pub mod web;

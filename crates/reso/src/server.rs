@@ -2,14 +2,12 @@
 
 use crate::clock::Clock;
 use crate::store::Db;
-use crate::{api, i18n, jobs, metrics, web, AppState, Config};
-use axum::http::{header, HeaderValue};
+use crate::{api, i18n, jobs, metrics, security_headers, web, AppState, Config};
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Connects, migrates and loads what every request needs.
 pub async fn build_state(
@@ -52,17 +50,9 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(extra)
         .merge(api::router())
         .merge(web::router())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(middleware::from_fn_with_state(
+            security_headers::Https(state.config.secure_cookies),
+            security_headers::add,
         ))
         // Outermost: request id, span, log line and latency of every request.
         .layer(observe)
@@ -100,7 +90,9 @@ pub async fn serve_on_with(
     extra: Router<AppState>,
 ) -> anyhow::Result<()> {
     let worker = tokio::spawn(jobs::run_forever(state.clone()));
-    axum::serve(listener, router_with(state, extra))
+    // With each connection's peer address: the sign-in limits count per client.
+    let app = router_with(state, extra).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await?;
     worker.abort();

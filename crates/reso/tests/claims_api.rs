@@ -922,7 +922,7 @@ async fn bad_buyer_requests_change_nothing() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, StatusCode::FORBIDDEN, "not valid").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "not valid").await;
     let old = buyer.token(&app);
     app.clock.advance_ms(DAY + 1);
     let res = app

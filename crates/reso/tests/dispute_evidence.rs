@@ -20,7 +20,7 @@ const BUYER: &str = "zoe@example.com";
 const RECEIPT: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0-a-photo-of-the-parcel-at-the-door";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-a-photo-of-a-dented-mug";
-const GIF: &[u8] = b"GIF89a-an-animated-shrug";
+const GIF: &[u8] = b"GIF89a\x10\x00\x10\x00-an-animated-shrug";
 
 fn eur(minor: i64) -> Money {
     Money::new(minor, Currency::parse("EUR").unwrap())

@@ -3,7 +3,7 @@
 
 mod support;
 
-use reso::app::import::{import_orders, parse_amount, ImportSummary, RejectedRow};
+use reso::app::import::{check_orders, import_orders, parse_amount, ImportSummary, RejectedRow};
 use reso::app::{orders, Actor, AppError};
 use reso_domain::{Currency, PaymentMethod, Timestamp};
 use support::TestApp;
@@ -333,4 +333,23 @@ fn amounts_convert_exactly_with_the_currency_exponent() {
     assert!(parse_amount("unit_price", "1000.5", c("JPY"))
         .unwrap_err()
         .contains("JPY allows at most 0"));
+}
+
+#[test]
+fn a_file_is_checked_without_the_store() {
+    let csv = "order_number,placed_at,buyer_email,currency,sku,quantity,unit_price\n\
+               C-1,2026-01-01,c@example.com,EUR,S,2,1.50\n\
+               C-2,2026-01-01,d@example.com,EUR,S,0,1.50\n\
+               ,2026-01-01,e@example.com,EUR,S,1,1.50\n";
+    let (orders, rejected) = check_orders(csv.as_bytes(), "it").expect("readable");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(
+        (orders[0].number.as_str(), orders[0].locale.as_str()),
+        ("C-1", "it")
+    );
+    assert_eq!(orders[0].lines[0].unit_price_minor, 150);
+    // A row without an order number is left out at once; C-2 when it ends.
+    let lines: Vec<u64> = rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [4, 3]);
+    assert!(check_orders(&b"sku,bogus\n"[..], "en").is_err());
 }

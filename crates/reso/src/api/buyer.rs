@@ -46,7 +46,9 @@ impl FromRequestParts<AppState> for BuyerCaller {
                 )
             })?;
         let access = app::auth::verify_buyer_link(state, token).map_err(|e| match e {
-            LinkError::Tampered => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            LinkError::Tampered => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", e.to_string())
+            }
             LinkError::Expired => ApiError::new(StatusCode::GONE, "link-expired", e.to_string()),
         })?;
         let merchant = app::merchants::by_id(state, access.merchant_id).await?;
@@ -87,7 +89,7 @@ async fn buyer_order(state: &AppState, b: &BuyerCaller) -> ApiResult<BuyerOrderO
 
 /// The order the token opens, its protection and its claims.
 #[utoipa::path(get, path = "/api/v1/buyer/order", tag = "buyer",
-    responses((status = 200, body = BuyerOrderOut), (status = 401, body = Problem), (status = 403, body = Problem, description = "tampered token"),
+    responses((status = 200, body = BuyerOrderOut), (status = 401, body = Problem, description = "no token, or one that does not verify"), (status = 403, body = Problem, description = "the order's buyer address changed since the link was sent"),
         (status = 410, body = Problem, description = "expired token")),
     security(("buyer_link" = [])))]
 pub async fn order(

@@ -81,17 +81,10 @@ pub(super) async fn read_documents(
     // The rest of the body is still read after a refusal, so the client,
     // still sending, gets the answer instead of a reset connection.
     let mut refused: Option<ApiError> = None;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| too_large(e.body_text()))?
-    {
+    while let Some(mut field) = multipart.next_field().await.map_err(ApiError::from)? {
         match field.name() {
             Some("message") if refused.is_none() => {
-                message = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiError::bad_request(e.body_text()))?;
+                message = field.text().await.map_err(ApiError::from)?;
             }
             Some("document") if refused.is_none() => {
                 if uploads.len() == MAX_DOCUMENTS {
@@ -102,7 +95,7 @@ pub(super) async fn read_documents(
                 }
                 let filename = clean_filename(field.file_name().unwrap_or("document"));
                 let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| too_large(e.body_text()))? {
+                while let Some(chunk) = field.chunk().await.map_err(ApiError::from)? {
                     if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
                         refused = Some(too_large(format!("'{filename}' is larger than 10 MB")));
                         break;

@@ -6,12 +6,14 @@ use super::claims::{claim_id, claim_out, document_download};
 use super::messages::{download, read_message, MessageOut};
 use super::problem::{ApiError, ApiResult, Problem};
 use crate::app::messages::{Author, Subject};
+use crate::app::rate_limits::Refusal;
 use crate::app::{self, claims::Party, AppError};
 use crate::store;
+use crate::web::shared::ClientAddress;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::{header, request::Parts, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::WithRejection;
 
@@ -83,20 +85,35 @@ async fn load_any(state: &AppState, id: i64) -> ApiResult<store::claims::ClaimRe
 
 /// Opens a mediator session.
 #[utoipa::path(post, path = "/api/v1/mediation/login", tag = "mediation", request_body = MediatorLoginIn,
-    responses((status = 200, body = MediatorTokenOut), (status = 401, body = Problem)))]
+    responses((status = 200, body = MediatorTokenOut), (status = 401, body = Problem),
+        (status = 429, body = Problem, description = "Too many failed logins; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     WithRejection(Json(body), _): JsonBody<MediatorLoginIn>,
-) -> ApiResult<Json<MediatorTokenOut>> {
-    let session = app::mediators::login(&state, &body.email, &body.password)
+) -> Result<Json<MediatorTokenOut>, Response> {
+    let session = app::mediators::sign_in(&state, &body.email, &body.password, &client, None)
         .await
         .map_err(|e| match e {
-            AppError::Unauthorized => ApiError::new(
+            Refusal::Limited { retry_after_secs } => {
+                let mut response = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "too many failed logins; try again after the seconds in Retry-After",
+                )
+                .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.max(1).into());
+                response
+            }
+            Refusal::Failed(AppError::Unauthorized) => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "wrong e-mail or password",
-            ),
-            other => other.into(),
+            )
+            .into_response(),
+            Refusal::Failed(other) => ApiError::from(other).into_response(),
         })?;
     Ok(Json(MediatorTokenOut {
         token: session.token,

@@ -45,13 +45,24 @@ pub struct MerchantSettings {
     pub notifications: BTreeMap<String, Vec<String>>,
 }
 
+/// The settings' fields are repeated rather than `#[serde(flatten)]`ed: the
+/// settings schema forbids unknown fields (to catch typos in PUT), and an
+/// `allOf` with it would then forbid `id`, `slug` and `currency` here.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MerchantOut {
     pub id: i64,
     pub slug: String,
     pub currency: String,
-    #[serde(flatten)]
-    pub settings: MerchantSettings,
+    pub name: String,
+    pub support: SupportContactDto,
+    pub return_address: String,
+    pub default_locale: String,
+    #[schema(value_type = Object)]
+    pub policy: ReturnPolicy,
+    #[schema(value_type = Object)]
+    pub decision_matrix: DecisionMatrix,
+    /// Event kind → addresses to notify.
+    pub notifications: BTreeMap<String, Vec<String>>,
 }
 
 fn out(m: &Merchant) -> MerchantOut {
@@ -59,20 +70,18 @@ fn out(m: &Merchant) -> MerchantOut {
         id: m.id,
         slug: m.slug.clone(),
         currency: m.currency.to_string(),
-        settings: MerchantSettings {
-            name: m.name.clone(),
-            support: SupportContactDto {
-                email: m.support.email.clone(),
-                phone: m.support.phone.clone(),
-                hours: m.support.hours.clone(),
-                url: m.support.url.clone(),
-            },
-            return_address: m.return_address.clone(),
-            default_locale: m.default_locale.clone(),
-            policy: m.policy.clone(),
-            decision_matrix: m.matrix.clone(),
-            notifications: m.notifications.0.clone(),
+        name: m.name.clone(),
+        support: SupportContactDto {
+            email: m.support.email.clone(),
+            phone: m.support.phone.clone(),
+            hours: m.support.hours.clone(),
+            url: m.support.url.clone(),
         },
+        return_address: m.return_address.clone(),
+        default_locale: m.default_locale.clone(),
+        policy: m.policy.clone(),
+        decision_matrix: m.matrix.clone(),
+        notifications: m.notifications.0.clone(),
     }
 }
 

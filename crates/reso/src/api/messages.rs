@@ -114,17 +114,10 @@ pub(crate) async fn read_message(
         |detail: String| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", detail);
     let mut body = String::new();
     let mut uploads = Vec::new();
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| too_large(e.body_text()))?
-    {
+    while let Some(mut field) = multipart.next_field().await.map_err(ApiError::from)? {
         match field.name() {
             Some("body") => {
-                body = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiError::bad_request(e.body_text()))?;
+                body = field.text().await.map_err(ApiError::from)?;
             }
             Some("attachment") => {
                 if uploads.len() == MAX_DOCUMENTS {
@@ -134,7 +127,7 @@ pub(crate) async fn read_message(
                 }
                 let filename = field.file_name().unwrap_or("attachment").to_string();
                 let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| too_large(e.body_text()))? {
+                while let Some(chunk) = field.chunk().await.map_err(ApiError::from)? {
                     if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
                         return Err(too_large(format!("'{filename}' is larger than 10 MB")));
                     }

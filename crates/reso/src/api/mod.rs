@@ -7,6 +7,7 @@ pub mod buyer;
 pub mod claim_dto;
 pub mod claims;
 pub mod dev_clock;
+mod doc_problems;
 pub mod dto;
 pub mod events;
 pub mod mediation;
@@ -22,6 +23,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
+use doc_problems::CommonProblems;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -48,7 +50,7 @@ use utoipa::{Modify, OpenApi};
         mediation::request_documents, mediation::decide, mediation::insolvent,
         mediation::thread, mediation::post_message, mediation::message_attachment,
     ),
-    modifiers(&ApiKeyAuth),
+    modifiers(&ApiKeyAuth, &CommonProblems),
     tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "payment providers"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
 )]
 pub struct ApiDoc;

@@ -2,6 +2,7 @@
 //! errors and malformed requests become HTTP answers for the API.
 
 use crate::app::AppError;
+use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -76,6 +77,18 @@ impl From<AppError> for ApiError {
                     "something went wrong on our side; it was logged",
                 )
             }
+        }
+    }
+}
+
+/// A broken multipart body is the client's malformed request (400); only a
+/// body over the size limit is 413.
+impl From<MultipartError> for ApiError {
+    fn from(e: MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.body_text())
+        } else {
+            ApiError::bad_request(format!("malformed multipart/form-data: {}", e.body_text()))
         }
     }
 }

@@ -259,17 +259,11 @@ pub async fn add_photos(
         ApiError::bad_request(format!("send multipart/form-data: {}", e.body_text()))
     })?;
     let mut photos = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request(e.body_text()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(ApiError::from)? {
         if field.name() != Some("photo") {
             continue;
         }
-        let bytes = field.bytes().await.map_err(|e| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.body_text())
-        })?;
+        let bytes = field.bytes().await.map_err(ApiError::from)?;
         photos.push(Photo {
             bytes: bytes.to_vec(),
         });

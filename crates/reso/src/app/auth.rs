@@ -1,7 +1,9 @@
 //! Passwords, sessions, API keys and the buyer's magic links.
 
+use super::rate_limits::{self, Door, Refusal};
 use super::{AppError, AppResult};
-use crate::store::{self, auth::StaffUser, StoreError};
+use crate::store::auth::{LiveSession, SessionKind, StaffUser};
+use crate::store::{self, StoreError};
 use crate::AppState;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -13,7 +15,12 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// A session ends 12 hours after sign-in (absolute) …
+pub const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// … or after an hour without a request (idle), whichever comes first.
+pub const SESSION_IDLE_MS: i64 = 3600 * 1000;
+/// A session's last use is written at most once a minute, not on every request.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
 pub const MAGIC_LINK_MS: i64 = 24 * 3600 * 1000;
 
 pub fn random_token(bytes: usize) -> String {
@@ -51,6 +58,16 @@ pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
     })
 }
 
+/// The work of a password check for an e-mail without an account, so
+/// response times do not tell which e-mails exist.
+pub(crate) fn unknown_account(password: &str) {
+    let _ = password_matches(password, STAND_IN_HASH);
+}
+
+/// A well-formed Argon2 hash (of no one's password) with default costs.
+const STAND_IN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3G4Vj6mU1pD7o2r1h3ehzZ2Lw7bAbf7H1YkC9GZXc9w";
+
 /// A new session: (token for the cookie, CSRF token for the forms).
 pub struct Session {
     pub token: String,
@@ -63,8 +80,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> AppResult<S
     let user = match store::auth::staff_by_email(&mut conn, &email.trim().to_lowercase()).await {
         Ok(u) => u,
         Err(StoreError::NotFound) => {
-            // Same work either way, so response times do not tell which e-mails exist.
-            let _ = password_matches(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3G4Vj6mU1pD7o2r1h3ehzZ2Lw7bAbf7H1YkC9GZXc9w");
+            unknown_account(password);
             return Err(AppError::Unauthorized);
         }
         Err(e) => return Err(e.into()),
@@ -90,12 +106,82 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> AppResult<S
     Ok(Session { token, csrf, user })
 }
 
-pub async fn session(state: &AppState, token: &str) -> AppResult<(StaffUser, String)> {
-    let mut conn = state.db.reader().acquire().await?;
-    match store::auth::session_user(&mut conn, &token_hash(token), state.now()).await {
-        Err(StoreError::NotFound) => Err(AppError::Unauthorized),
-        other => Ok(other?),
+/// Signs a staff user in from the `client` address, within the sign-in
+/// rate limits. The session the browser presented, if any, is ended: a
+/// sign-in always starts a new session and never keeps an old token alive.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+    presented: Option<&str>,
+) -> Result<Session, Refusal> {
+    let session = rate_limits::sign_in(
+        state,
+        Door::Staff,
+        email,
+        client,
+        login(state, email, password),
+    )
+    .await?;
+    if let Some(old) = presented {
+        logout(state, old).await?;
     }
+    Ok(session)
+}
+
+/// The user of a live session and its CSRF token; the session counts as used.
+pub async fn session(state: &AppState, token: &str) -> AppResult<(StaffUser, String)> {
+    let now = state.now();
+    let hash = token_hash(token);
+    let mut conn = state.db.reader().acquire().await?;
+    let live = match store::auth::session_user(&mut conn, &hash, now, now - SESSION_IDLE_MS).await {
+        Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
+        other => other?,
+    };
+    drop(conn);
+    touch(state, SessionKind::Staff, &hash, &live).await?;
+    Ok((live.owner, live.csrf))
+}
+
+/// Keeps a session from idling out; written only when the last write is a minute old.
+pub(crate) async fn touch<T>(
+    state: &AppState,
+    kind: SessionKind,
+    hash: &str,
+    live: &LiveSession<T>,
+) -> AppResult<()> {
+    let now = state.now();
+    if now - live.last_seen_at < TOUCH_EVERY_MS {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    store::auth::touch_session(&mut tx, kind, hash, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives a staff user of the merchant another role. Their sessions end with
+/// the change: whoever holds one signs in again and gets a fresh session
+/// for the new privileges.
+pub async fn change_role(
+    state: &AppState,
+    merchant_id: i64,
+    email: &str,
+    role: &str,
+) -> AppResult<()> {
+    if !matches!(role, "admin" | "agent") {
+        return Err(AppError::Invalid("a role is admin or agent".into()));
+    }
+    let email = email.trim().to_lowercase();
+    let mut tx = state.db.begin().await?;
+    let user_id = match store::auth::set_role(&mut tx, merchant_id, &email, role).await {
+        Err(StoreError::NotFound) => return Err(AppError::NotFound("staff user")),
+        other => other?,
+    };
+    store::auth::delete_sessions_of(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
@@ -212,4 +298,16 @@ pub fn same_token(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_account_costs_a_full_password_check() {
+        // If the stand-in did not parse, no hashing would run and timing would tell.
+        assert!(PasswordHash::new(STAND_IN_HASH).is_ok());
+        assert!(!password_matches("guess", STAND_IN_HASH));
+    }
 }

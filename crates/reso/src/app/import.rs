@@ -10,7 +10,7 @@ use crate::store::merchants::Merchant;
 use crate::AppState;
 use reso_domain::order::{NewLine, NewPayment, NewShipment, OrderError};
 use reso_domain::{Currency, Email, NewOrder, PaymentMethod, Timestamp};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::io::Read;
 
 /// The columns, in the documented order. The header names them; their order
@@ -99,84 +99,164 @@ pub async fn import_orders<R: Read>(
     actor: &Actor,
     mut progress: impl FnMut(&ImportSummary),
 ) -> AppResult<ImportSummary> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let columns = Columns::from_header(reader.byte_headers().map_err(|e| unreadable(&e))?)?;
+    let mut file = OrderFile::open(input, &merchant.default_locale)?;
     let mut summary = ImportSummary::default();
-    let mut pending: Option<PendingOrder> = None;
-    // Numbers of orders already handled: rows of one order must be adjacent,
-    // and a straggler must not silently re-import a partial order.
-    let mut finished: HashSet<String> = HashSet::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| unreadable(&e))?;
-        if !more {
-            break;
-        }
-        summary.rows += 1;
-        let line = record.position().map_or(0, csv::Position::line);
-        let number = match columns.text(&record, Col::OrderNumber) {
-            Ok(n) if !n.is_empty() => n.to_string(),
-            Ok(_) => {
-                summary.rejected_rows.push(RejectedRow {
-                    line,
-                    order_number: None,
-                    reason: "order_number is empty".into(),
-                });
-                continue;
-            }
-            Err(reason) => {
-                summary.rejected_rows.push(RejectedRow {
-                    line,
-                    order_number: None,
-                    reason,
-                });
-                continue;
-            }
-        };
-        if pending.as_ref().is_some_and(|p| p.number != number) {
-            if let Some(done) = pending.take() {
-                finished.insert(done.number.clone());
-                finish(state, merchant, done, actor, &mut summary).await?;
+    while let Some(item) = file.next_item()? {
+        summary.rows = file.rows;
+        match item {
+            Item::Rejected(row) => summary.rejected_rows.push(row),
+            Item::Order(order) => {
+                finish(state, merchant, order, actor, &mut summary).await?;
                 if summary.orders_seen() % PROGRESS_EVERY == 0 {
                     progress(&summary);
                 }
             }
         }
-        if finished.contains(&number) {
-            let reason = format!("the rows of order {number} must be next to each other; this row comes after other orders");
-            summary.rejected_rows.push(RejectedRow {
-                line,
-                order_number: Some(number),
-                reason,
-            });
-            continue;
+    }
+    summary.rows = file.rows;
+    Ok(summary)
+}
+
+/// What a file holds, checked as `import_orders` checks it but without the
+/// store: the orders that would be upserted and the rows that would be
+/// left out (orders the store itself refuses are not known here).
+pub fn check_orders<R: Read>(
+    input: R,
+    default_locale: &str,
+) -> AppResult<(Vec<NewOrder>, Vec<RejectedRow>)> {
+    let mut file = OrderFile::open(input, default_locale)?;
+    let (mut orders, mut rejected) = (Vec::new(), Vec::new());
+    while let Some(item) = file.next_item()? {
+        match item {
+            Item::Rejected(row) => rejected.push(row),
+            Item::Order(order) => match assemble(&order) {
+                Ok(input) => orders.push(input),
+                Err(rows) => rejected.extend(rejections(&order, rows)),
+            },
         }
-        let order = pending.get_or_insert_with(|| PendingOrder::new(number, line));
-        if record.len() != columns.width {
+    }
+    Ok((orders, rejected))
+}
+
+/// The file read order by order, without touching the store.
+struct OrderFile<R> {
+    reader: csv::Reader<R>,
+    columns: Columns,
+    default_locale: String,
+    record: csv::ByteRecord,
+    /// Rows read so far.
+    rows: u64,
+    pending: Option<PendingOrder>,
+    /// Numbers of orders already handed out: rows of one order must be
+    /// adjacent, and a straggler must not silently re-import a partial order.
+    finished: HashSet<String>,
+    ready: VecDeque<Item>,
+    at_end: bool,
+}
+
+enum Item {
+    Rejected(RejectedRow),
+    /// All rows of one order, read; not yet checked as a whole.
+    Order(PendingOrder),
+}
+
+impl<R: Read> OrderFile<R> {
+    fn open(input: R, default_locale: &str) -> AppResult<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let columns = Columns::from_header(reader.byte_headers().map_err(|e| unreadable(&e))?)?;
+        Ok(OrderFile {
+            reader,
+            columns,
+            default_locale: default_locale.to_string(),
+            record: csv::ByteRecord::new(),
+            rows: 0,
+            pending: None,
+            finished: HashSet::new(),
+            ready: VecDeque::new(),
+            at_end: false,
+        })
+    }
+
+    /// The next rejected row or complete order, in file order.
+    fn next_item(&mut self) -> AppResult<Option<Item>> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Ok(Some(item));
+            }
+            if self.at_end {
+                return Ok(None);
+            }
+            self.read_row()?;
+        }
+    }
+
+    fn read_row(&mut self) -> AppResult<()> {
+        let more = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| unreadable(&e))?;
+        if !more {
+            self.at_end = true;
+            if let Some(last) = self.pending.take() {
+                self.ready.push_back(Item::Order(last));
+            }
+            return Ok(());
+        }
+        self.rows += 1;
+        let line = self.record.position().map_or(0, csv::Position::line);
+        let reject = |order_number, reason| {
+            Item::Rejected(RejectedRow {
+                line,
+                order_number,
+                reason,
+            })
+        };
+        let number = match self.columns.text(&self.record, Col::OrderNumber) {
+            Ok(n) if !n.is_empty() => n.to_string(),
+            Ok(_) => {
+                let item = reject(None, "order_number is empty".into());
+                self.ready.push_back(item);
+                return Ok(());
+            }
+            Err(reason) => {
+                self.ready.push_back(reject(None, reason));
+                return Ok(());
+            }
+        };
+        if self.pending.as_ref().is_some_and(|p| p.number != number) {
+            if let Some(done) = self.pending.take() {
+                self.finished.insert(done.number.clone());
+                self.ready.push_back(Item::Order(done));
+            }
+        }
+        if self.finished.contains(&number) {
+            let reason = format!("the rows of order {number} must be next to each other; this row comes after other orders");
+            self.ready.push_back(reject(Some(number), reason));
+            return Ok(());
+        }
+        let order = self
+            .pending
+            .get_or_insert_with(|| PendingOrder::new(number, line));
+        if self.record.len() != self.columns.width {
             order.errors.push((
                 line,
                 format!(
                     "this row has {} fields; the header has {}",
-                    record.len(),
-                    columns.width
+                    self.record.len(),
+                    self.columns.width
                 ),
             ));
-            continue;
+            return Ok(());
         }
-        match parse_row(&columns, &record, merchant) {
+        match parse_row(&self.columns, &self.record, &self.default_locale) {
             Ok(row) => order.add(line, row),
             Err(reason) => order.errors.push((line, reason)),
         }
+        Ok(())
     }
-    if let Some(done) = pending.take() {
-        finish(state, merchant, done, actor, &mut summary).await?;
-    }
-    Ok(summary)
 }
 
 fn unreadable(e: &csv::Error) -> AppError {
@@ -297,7 +377,7 @@ impl Problems {
 fn parse_row(
     columns: &Columns,
     record: &csv::ByteRecord,
-    merchant: &Merchant,
+    default_locale: &str,
 ) -> Result<Row, String> {
     let mut p = Problems(Vec::new());
     let mut get = |col: Col| p.take(columns.text(record, col)).unwrap_or("");
@@ -323,7 +403,7 @@ fn parse_row(
     let buyer_email = p.take(
         required(Col::BuyerEmail, email).and_then(|s| Email::parse(s).map_err(|e| e.to_string())),
     );
-    let locale = p.take(parse_locale(locale, merchant));
+    let locale = p.take(parse_locale(locale, default_locale));
     let currency = p.take(required(Col::Currency, currency).and_then(parse_currency));
     let unit_price = currency.and_then(|c| {
         p.take(
@@ -445,9 +525,9 @@ fn parse_currency(s: &str) -> Result<Currency, String> {
     Currency::parse(&upper).map_err(|e| e.to_string())
 }
 
-fn parse_locale(s: &str, merchant: &Merchant) -> Result<String, String> {
+fn parse_locale(s: &str, default_locale: &str) -> Result<String, String> {
     if s.is_empty() {
-        return Ok(merchant.default_locale.clone());
+        return Ok(default_locale.to_string());
     }
     let lower = s.to_lowercase();
     // "it-IT" and "it_IT" mean the Italian pages.
@@ -698,24 +778,40 @@ async fn finish(
 ) -> AppResult<()> {
     let reject = |summary: &mut ImportSummary, rows: Vec<(u64, String)>| {
         summary.rejected_orders += 1;
-        for (line, reason) in rows {
-            summary.rejected_rows.push(RejectedRow {
-                line,
-                order_number: Some(order.number.clone()),
-                reason,
-            });
+        summary.rejected_rows.extend(rejections(&order, rows));
+    };
+    let input = match assemble(&order) {
+        Ok(input) => input,
+        Err(rows) => {
+            reject(summary, rows);
+            return Ok(());
         }
     };
+    let before = match orders::by_number(state, merchant.id, &order.number).await {
+        Ok(o) => Some(o),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    match orders::upsert(state, merchant, &input, actor).await {
+        Ok(done) if done.created => summary.created += 1,
+        Ok(done) if before.as_ref() == Some(&done.order) => summary.unchanged += 1,
+        Ok(_) => summary.updated += 1,
+        Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+        Err(e) => reject(summary, vec![(order.first_line, e.to_string())]),
+    }
+    Ok(())
+}
+
+/// The order as the domain takes it, checked; or the file lines at fault.
+fn assemble(order: &PendingOrder) -> Result<NewOrder, Vec<(u64, String)>> {
     if !order.errors.is_empty() {
-        reject(summary, order.errors.clone());
-        return Ok(());
+        return Err(order.errors.clone());
     }
     let Some((_, head)) = order.head.clone() else {
-        reject(
-            summary,
-            vec![(order.first_line, "the order has no valid row".into())],
-        );
-        return Ok(());
+        return Err(vec![(
+            order.first_line,
+            "the order has no valid row".into(),
+        )]);
     };
     let input = NewOrder {
         number: order.number.clone(),
@@ -741,20 +837,17 @@ async fn finish(
             }
             _ => text,
         };
-        reject(summary, vec![(order.locate(&e), reason)]);
-        return Ok(());
+        return Err(vec![(order.locate(&e), reason)]);
     }
-    let before = match orders::by_number(state, merchant.id, &order.number).await {
-        Ok(o) => Some(o),
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
-    match orders::upsert(state, merchant, &input, actor).await {
-        Ok(done) if done.created => summary.created += 1,
-        Ok(done) if before.as_ref() == Some(&done.order) => summary.unchanged += 1,
-        Ok(_) => summary.updated += 1,
-        Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
-        Err(e) => reject(summary, vec![(order.first_line, e.to_string())]),
-    }
-    Ok(())
+    Ok(input)
+}
+
+fn rejections(order: &PendingOrder, rows: Vec<(u64, String)>) -> Vec<RejectedRow> {
+    rows.into_iter()
+        .map(|(line, reason)| RejectedRow {
+            line,
+            order_number: Some(order.number.clone()),
+            reason,
+        })
+        .collect()
 }

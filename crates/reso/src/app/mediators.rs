@@ -1,12 +1,12 @@
 //! The operator's mediator team: accounts and sessions.
 
-use super::auth::{hash_password, random_token, token_hash};
+use super::auth::{hash_password, random_token, token_hash, SESSION_IDLE_MS, SESSION_MS};
+use super::rate_limits::{self, Door, Refusal};
 use super::{AppError, AppResult};
+use crate::store::auth::SessionKind;
 use crate::store::{self, mediators::Mediator, StoreError};
 use crate::AppState;
 use reso_domain::Email;
-
-const SESSION_MS: i64 = 12 * 3600 * 1000;
 
 pub async fn create(state: &AppState, email: &str, name: &str, password: &str) -> AppResult<i64> {
     let email = Email::parse(email)?;
@@ -29,7 +29,10 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> AppResult<M
     let mut conn = state.db.reader().acquire().await?;
     let mediator = match store::mediators::by_email(&mut conn, &email.trim().to_lowercase()).await {
         Ok(m) => m,
-        Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
+        Err(StoreError::NotFound) => {
+            super::auth::unknown_account(password);
+            return Err(AppError::Unauthorized);
+        }
         Err(e) => return Err(e.into()),
     };
     drop(conn);
@@ -57,13 +60,41 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> AppResult<M
     })
 }
 
-/// The mediator of a live session token, with its CSRF token.
-pub async fn session(state: &AppState, token: &str) -> AppResult<(Mediator, String)> {
-    let mut conn = state.db.reader().acquire().await?;
-    match store::mediators::session(&mut conn, &token_hash(token), state.now()).await {
-        Err(StoreError::NotFound) => Err(AppError::Unauthorized),
-        other => Ok(other?),
+/// Signs a mediator in from the `client` address, within the sign-in rate
+/// limits; the session the client presented, if any, is ended.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+    presented: Option<&str>,
+) -> Result<MediatorSession, Refusal> {
+    let session = rate_limits::sign_in(
+        state,
+        Door::Mediator,
+        email,
+        client,
+        login(state, email, password),
+    )
+    .await?;
+    if let Some(old) = presented {
+        logout(state, old).await?;
     }
+    Ok(session)
+}
+
+/// The mediator of a live session token, with its CSRF token; the session counts as used.
+pub async fn session(state: &AppState, token: &str) -> AppResult<(Mediator, String)> {
+    let now = state.now();
+    let hash = token_hash(token);
+    let mut conn = state.db.reader().acquire().await?;
+    let live = match store::mediators::session(&mut conn, &hash, now, now - SESSION_IDLE_MS).await {
+        Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
+        other => other?,
+    };
+    drop(conn);
+    super::auth::touch(state, SessionKind::Mediator, &hash, &live).await?;
+    Ok((live.owner, live.csrf))
 }
 
 pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {

@@ -1,6 +1,7 @@
 //! Use cases: open a transaction, load, let the domain decide, save the new
 //! state with its events and jobs, commit. JSON and HTML call the same ones.
 
+pub mod audit;
 pub mod auth;
 pub mod buyer;
 pub mod claim_documents;
@@ -20,6 +21,7 @@ pub mod messages;
 pub mod orders;
 pub mod payment_providers;
 pub mod provider_notifications;
+pub mod rate_limits;
 pub mod reconciliation;
 pub mod refunds;
 pub mod returns;

@@ -1,7 +1,7 @@
 //! The same return requests as bare SQL: the statements one request runs in
 //! its transaction (lock the order and load it with its lines, payments,
 //! shipments, the held quantities and buyer history, insert the return
-//! authorized with its RMA number and its line, append its two events, write
+//! authorized with its RMA number and its line, append its two events (chained), write
 //! their mail and webhook jobs), through the store's own connections,
 //! transactions and SQL, with no HTTP or domain code around them. This is the
 //! database's own limit here.
@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 struct Statements {
     postgres: bool,
     insert_lines: &'static str,
-    append_events: &'static str,
     enqueue_jobs: &'static str,
 }
 
@@ -27,14 +26,12 @@ impl Statements {
             Statements {
                 postgres,
                 insert_lines: returns::INSERT_LINES_POSTGRES,
-                append_events: events::APPEND_POSTGRES,
                 enqueue_jobs: jobs::FAN_OUT_POSTGRES,
             }
         } else {
             Statements {
                 postgres,
                 insert_lines: returns::INSERT_LINES_SQLITE,
-                append_events: events::APPEND_SQLITE,
                 enqueue_jobs: jobs::FAN_OUT_SQLITE,
             }
         }
@@ -108,24 +105,22 @@ async fn one_request(
         .bind(json!([[line_id, 1, "too_small"]]).to_string())
         .execute(&mut *tx)
         .await?;
-    let event = |kind: &str| {
-        json!({"merchant_id": merchant_id, "order_id": order_id, "return_id": return_id,
-               "kind": kind, "actor": "bench", "data": {}})
+    // The store's append: the chain head locked and moved, hashes in Rust.
+    let data = json!({});
+    let event = |kind| events::NewEvent {
+        merchant_id,
+        order_id: Some(order_id),
+        return_id: Some(return_id),
+        kind,
+        actor: "bench",
+        data: &data,
     };
-    let appended = json!([event("return.requested"), event("return.authorized")]).to_string();
-    if sql.postgres {
-        sqlx::query_scalar::<_, String>(sql.append_events)
-            .bind(now)
-            .bind(appended)
-            .fetch_one(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query_scalar::<_, i64>(sql.append_events)
-            .bind(now)
-            .bind(appended)
-            .fetch_all(&mut *tx)
-            .await?;
-    }
+    events::append_many(
+        &mut tx,
+        &[event("return.requested"), event("return.authorized")],
+        now,
+    )
+    .await?;
     // The buyer's mail and the staff notification of the request, the
     // buyer's mail of the authorization, each event's webhook deliveries.
     let mail = json!({"kind": "mail", "payload": {"to": buyer_email}, "per_endpoint_of": null});

@@ -51,6 +51,22 @@ pub enum StaffCommand {
     /// Create a staff login. The password comes from --password, the
     /// RESO_PASSWORD environment variable, or a prompt on a terminal.
     Create(StaffCreate),
+    /// Give a staff user another role. Their sessions end, so the change
+    /// holds at once: they sign in again with the new role.
+    Role(StaffRole),
+}
+
+#[derive(Debug, Args)]
+pub struct StaffRole {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The merchant's slug.
+    #[arg(long)]
+    merchant: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long, value_enum)]
+    role: Role,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -131,7 +147,34 @@ pub async fn merchant(cmd: MerchantCommand) -> Result<ExitCode, Failure> {
 }
 
 pub async fn staff(cmd: StaffCommand) -> Result<ExitCode, Failure> {
-    let StaffCommand::Create(args) = cmd;
+    match cmd {
+        StaffCommand::Create(args) => create_staff(args).await,
+        StaffCommand::Role(args) => change_role(args).await,
+    }
+}
+
+async fn change_role(args: StaffRole) -> Result<ExitCode, Failure> {
+    let role = role_name(args.role);
+    let state = admin_state(&args.db).await?;
+    let m = merchants::by_slug(&state, args.merchant.trim()).await?;
+    auth::change_role(&state, m.id, &args.email, role).await?;
+    println!(
+        "{} of '{}' is now {role}; their sessions have ended.",
+        args.email.trim().to_lowercase(),
+        m.slug
+    );
+    state.db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Agent => "agent",
+    }
+}
+
+async fn create_staff(args: StaffCreate) -> Result<ExitCode, Failure> {
     let password = match args.password.clone() {
         Some(p) => p,
         None => prompt_password()?,
@@ -142,10 +185,7 @@ pub async fn staff(cmd: StaffCommand) -> Result<ExitCode, Failure> {
             "the password needs at least 8 characters".into(),
         ));
     }
-    let role = match args.role {
-        Role::Admin => "admin",
-        Role::Agent => "agent",
-    };
+    let role = role_name(args.role);
     let state = admin_state(&args.db).await?;
     let m = merchants::by_slug(&state, args.merchant.trim()).await?;
     let id =

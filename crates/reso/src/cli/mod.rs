@@ -6,6 +6,8 @@
 //! `reconcile` has its own, for cron (see there).
 
 mod admin;
+mod audit;
+mod backup;
 mod import;
 mod mediator;
 mod reconcile;
@@ -70,6 +72,15 @@ pub enum Command {
     /// in a provider's dashboard, report differences (exit 1 when any).
     #[command(long_about = reconcile::LONG_HELP)]
     Reconcile(reconcile::ReconcileArgs),
+    /// The tamper-evident event log: `audit verify` recomputes each
+    /// merchant's hash chain (exit 0 intact, 1 broken, 2 could not check).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Write a consistent copy of the database while Reso runs (SQLite:
+    /// VACUUM INTO; PostgreSQL: pg_dump custom format).
+    Backup(backup::BackupArgs),
+    /// Put a backup into an EMPTY database, then verify its event log.
+    Restore(backup::RestoreArgs),
     /// Measure Reso on SQLite and PostgreSQL: return requests over HTTP beside
     /// bare SQL, a mixed day, deadlines, memory, start-up and two processes;
     /// prints Markdown tables and a verdict per goal.
@@ -209,6 +220,9 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Mediator(cmd) => mediator::run(cmd).await,
         Command::ImportOrders(args) => import::run(args).await,
         Command::Reconcile(args) => reconcile::run(args).await,
+        Command::Audit(cmd) => audit::run(cmd).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Bench(args) => bench(args).await,
     }
 }

@@ -4,7 +4,7 @@
 //! (or REFUND_FAILED, REFUNDED_REVERSED) notification — see `notifications`.
 //! Chargebacks and other disputes arrive the same way.
 
-mod amount;
+pub mod amount;
 pub mod disputes;
 mod notifications;
 

@@ -332,8 +332,12 @@ pub fn verify_notification(
         return Err(Rejection::BadSignature);
     }
     // Checked after the signature, so a forged header learns nothing.
-    let age = now.millis().div_euclid(1000) - signature.timestamp;
-    if age.abs() > TOLERANCE_SECS {
+    // Saturating: the signed time is whatever the header says, even i64::MIN.
+    let age = now
+        .millis()
+        .div_euclid(1000)
+        .saturating_sub(signature.timestamp);
+    if age.unsigned_abs() > TOLERANCE_SECS.unsigned_abs() {
         return Err(Rejection::Stale);
     }
     let event: Value =
@@ -658,6 +662,37 @@ mod tests {
         );
         assert_eq!(decode_hex("0g"), None);
         assert_eq!(decode_hex("abc"), None);
+    }
+
+    /// Found by fuzzing (fuzz/ stripe_webhook): a correctly signed header
+    /// whose time is far in the past overflowed the age computation.
+    #[test]
+    fn a_signed_time_at_the_end_of_the_range_is_stale_not_a_panic() {
+        let account = StripeAccount {
+            base_url: String::new(),
+            secret_key: String::new(),
+            webhook_secret: "whsec_test".into(),
+        };
+        let body = br#"{"id":"evt_1","type":"refund.updated","created":1,"data":{"object":{}}}"#;
+        for t in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let mut mac = Hmac::<Sha256>::new_from_slice(b"whsec_test").unwrap();
+            mac.update(format!("{t}.").as_bytes());
+            mac.update(body);
+            let hex: String = mac
+                .finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let mut headers = HeaderMap::new();
+            let header = format!("t={t},v1={hex}").parse().unwrap();
+            headers.insert("stripe-signature", header);
+            let now = Timestamp::from_millis(1_700_000_000_000);
+            assert_eq!(
+                verify_notification(&account, &headers, body, now),
+                Err(Rejection::Stale)
+            );
+        }
     }
 
     #[test]

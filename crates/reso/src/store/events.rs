@@ -2,6 +2,7 @@
 
 use super::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
@@ -25,19 +26,74 @@ pub struct NewEvent<'a> {
     pub data: &'a serde_json::Value,
 }
 
+/// Appends one event; returns its id.
 pub async fn append(conn: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(e.merchant_id)
-    .bind(e.order_id)
-    .bind(e.return_id)
-    .bind(e.kind)
-    .bind(e.actor)
-    .bind(e.data.to_string())
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
+    let ids = append_many(conn, std::slice::from_ref(e), now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt("an appended event has no id".into()))
+}
+
+/// Where every merchant's chain starts.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// The bytes an event's hash covers besides the previous hash: a JSON array
+/// of its fields, so that strings are quoted and escaped and no two events
+/// encode alike. `data` is the text exactly as stored. The id is left out:
+/// the database assigns it inside the insert, and the chain already fixes
+/// each event's place among its merchant's.
+pub fn canonical(
+    merchant_id: i64,
+    order_id: Option<i64>,
+    return_id: Option<i64>,
+    kind: &str,
+    actor: &str,
+    data: &str,
+    at: i64,
+) -> Vec<u8> {
+    // Serializing integers, options and strings cannot fail.
+    serde_json::to_vec(&(merchant_id, order_id, return_id, kind, actor, data, at))
+        .unwrap_or_default()
+}
+
+/// `SHA-256(prev || canonical)`: the hash an event carries.
+pub fn chain_hash(prev: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(canonical);
+    h.finalize().into()
+}
+
+pub fn to_hex(hash: &[u8; 32]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A stored hash back to bytes; `None` when it is not 64 hex digits.
+pub fn from_hex(text: &str) -> Option<[u8; 32]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        let pair = std::str::from_utf8(pair).ok()?;
+        out[i] = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// One event as bound in the JSON array: `data` as the text to store and
+/// the hash computed here, so the stored text is exactly what was hashed.
+#[derive(serde::Serialize)]
+struct ChainedEvent<'a> {
+    merchant_id: i64,
+    order_id: Option<i64>,
+    return_id: Option<i64>,
+    kind: &'a str,
+    actor: &'a str,
+    data: String,
+    hash: String,
 }
 
 /// Appends the events bound as one JSON array in `$2` (SQLite finds each
@@ -45,24 +101,37 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> Sto
 /// statement cost their square). They are inserted in the order given, and
 /// the table is AUTOINCREMENT: each new id is above every id before it, so
 /// the ids that come back, sorted, are the events' in the order given.
-pub(crate) const APPEND_SQLITE: &str =
+const APPEND_SQLITE: &str =
     "WITH e AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($2)) \
-     INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at) \
+     INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at, hash) \
      SELECT b ->> 'merchant_id', b ->> 'order_id', b ->> 'return_id', b ->> 'kind', \
-       b ->> 'actor', b -> 'data', $1 \
+       b ->> 'actor', b ->> 'data', $1, b ->> 'hash' \
      FROM e ORDER BY e.key RETURNING id";
 /// PostgreSQL: each event takes its id from the sequence beside its place
-/// in the array, and both come back (`json` keeps `data`'s text as given).
-pub(crate) const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
+/// in the array, and both come back.
+const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
        SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id, x.ord, x.value \
        FROM json_array_elements(CAST($2 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY x.ord), \
-     appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) OVERRIDING SYSTEM VALUE \
+     appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at, hash) OVERRIDING SYSTEM VALUE \
        SELECT id, CAST(value ->> 'merchant_id' AS BIGINT), CAST(value ->> 'order_id' AS BIGINT), \
-         CAST(value ->> 'return_id' AS BIGINT), value ->> 'kind', value ->> 'actor', CAST(value -> 'data' AS TEXT), $1 \
+         CAST(value ->> 'return_id' AS BIGINT), value ->> 'kind', value ->> 'actor', value ->> 'data', $1, \
+         value ->> 'hash' \
        FROM e) \
      SELECT CAST(COALESCE(json_agg(json_build_array(id, ord - 1)), '[]') AS TEXT) FROM e";
 
-/// Appends many events with one INSERT; returns their ids in the order given.
+/// Takes (and creates when new) the chain head of a merchant and holds its
+/// row lock until the transaction ends: a concurrent appender for the same
+/// merchant waits here, then chains from what this one leaves. On SQLite
+/// the single writer serializes anyway.
+const LOCK_HEAD: &str = "INSERT INTO event_chain_heads (merchant_id, last_event_id, last_hash) \
+     VALUES ($1, 0, $2) \
+     ON CONFLICT (merchant_id) DO UPDATE SET merchant_id = excluded.merchant_id \
+     RETURNING last_hash";
+const MOVE_HEAD: &str =
+    "UPDATE event_chain_heads SET last_event_id = $1, last_hash = $2 WHERE merchant_id = $3";
+
+/// Appends many events with one INSERT, each chained to the one before it
+/// of its merchant; returns their ids in the order given.
 pub async fn append_many(
     conn: &mut AnyConnection,
     events: &[NewEvent<'_>],
@@ -71,6 +140,70 @@ pub async fn append_many(
     if events.is_empty() {
         return Ok(Vec::new());
     }
+    // Heads are locked in merchant order, so two batches spanning the same
+    // merchants cannot wait on each other.
+    let mut heads = BTreeMap::new();
+    for e in events {
+        heads.insert(e.merchant_id, GENESIS);
+    }
+    for (merchant_id, head) in heads.iter_mut() {
+        let last: String = sqlx::query_scalar(LOCK_HEAD)
+            .bind(*merchant_id)
+            .bind(to_hex(&GENESIS))
+            .fetch_one(&mut *conn)
+            .await?;
+        *head = from_hex(&last)
+            .ok_or_else(|| StoreError::Corrupt(format!("chain head of merchant {merchant_id}")))?;
+    }
+    let mut chained = Vec::with_capacity(events.len());
+    for e in events {
+        let data = e.data.to_string();
+        let bytes = canonical(
+            e.merchant_id,
+            e.order_id,
+            e.return_id,
+            e.kind,
+            e.actor,
+            &data,
+            now,
+        );
+        let prev = heads.entry(e.merchant_id).or_insert(GENESIS);
+        *prev = chain_hash(prev, &bytes);
+        chained.push(ChainedEvent {
+            merchant_id: e.merchant_id,
+            order_id: e.order_id,
+            return_id: e.return_id,
+            kind: e.kind,
+            actor: e.actor,
+            data,
+            hash: to_hex(prev),
+        });
+    }
+    let ids = insert(conn, &chained, now).await?;
+    // Each head moves to its merchant's last event of the batch.
+    for (merchant_id, hash) in &heads {
+        let last_id = events
+            .iter()
+            .zip(&ids)
+            .filter(|(e, _)| e.merchant_id == *merchant_id)
+            .map(|(_, id)| *id)
+            .next_back()
+            .unwrap_or_default();
+        sqlx::query(MOVE_HEAD)
+            .bind(last_id)
+            .bind(to_hex(hash))
+            .bind(*merchant_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(ids)
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    events: &[ChainedEvent<'_>],
+    now: i64,
+) -> StoreResult<Vec<i64>> {
     let rows = serde_json::to_string(events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if conn.backend_name() != "PostgreSQL" {
         let mut ids: Vec<i64> = sqlx::query_scalar(APPEND_SQLITE)
@@ -155,4 +288,26 @@ pub async fn for_merchant(
     .fetch_all(conn)
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_events_encode_alike() {
+        let a = canonical(1, Some(2), None, "ab", "c", "{}", 5);
+        let b = canonical(1, Some(2), None, "a", "bc", "{}", 5);
+        let c = canonical(1, None, Some(2), "ab", "c", "{}", 5);
+        let d = canonical(1, Some(2), None, "ab\",\"c", "", "{}", 5);
+        assert!(a != b && a != c && b != c && a != d);
+    }
+
+    #[test]
+    fn hashes_read_back_as_written_and_chain_from_the_previous_one() {
+        let first = chain_hash(&GENESIS, b"x");
+        assert_eq!(from_hex(&to_hex(&first)), Some(first));
+        assert_eq!(from_hex("zz"), None);
+        assert_ne!(chain_hash(&first, b"y"), chain_hash(&GENESIS, b"y"));
+    }
 }

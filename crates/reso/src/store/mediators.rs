@@ -1,5 +1,6 @@
 //! The operator's mediators and their sessions.
 
+use super::auth::LiveSession;
 use super::{conflict_on_unique, StoreError, StoreResult};
 use sqlx::{AnyConnection, Row};
 
@@ -56,7 +57,7 @@ pub async fn insert_session(
     now: i64,
     expires_at: i64,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO mediator_sessions (token_hash, mediator_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO mediator_sessions (token_hash, mediator_id, csrf_token, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $4)")
         .bind(token_hash)
         .bind(mediator_id)
         .bind(csrf)
@@ -67,22 +68,30 @@ pub async fn insert_session(
     Ok(())
 }
 
-/// The mediator of a live session, with its CSRF token.
+/// The mediator of a session that has neither expired by `now` nor been
+/// idle since before `seen_since`.
 pub async fn session(
     conn: &mut AnyConnection,
     token_hash: &str,
     now: i64,
-) -> StoreResult<(Mediator, String)> {
+    seen_since: i64,
+) -> StoreResult<LiveSession<Mediator>> {
     let row = sqlx::query(
-        "SELECT m.id, m.email, m.name, m.password_hash, s.csrf_token FROM mediator_sessions s \
-         JOIN mediators m ON m.id = s.mediator_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        "SELECT m.id, m.email, m.name, m.password_hash, s.csrf_token, s.last_seen_at FROM mediator_sessions s \
+         JOIN mediators m ON m.id = s.mediator_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(seen_since)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    Ok((from_row(&row)?, row.try_get("csrf_token")?))
+    Ok(LiveSession {
+        owner: from_row(&row)?,
+        csrf: row.try_get("csrf_token")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+    })
 }
 
 pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {

@@ -1,7 +1,9 @@
 //! SQL storage on SQLite (the embedded default) or PostgreSQL, through one set
 //! of queries that both accept. Only the connection set-up differs.
 
+pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod claims;
 pub mod deadlines;
 pub mod disputes;

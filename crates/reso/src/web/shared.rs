@@ -9,6 +9,9 @@
 //!   module that declares the template, then `{{ ms|date }}`, `{{ ms|datetime }}`.
 //!   `Money` already implements `Display` (`12.50 EUR`).
 //! - [`page_locale`]: which language a page speaks (`?lang=` first).
+//! - [`ClientAddress`]: who is asking, for the rate limits at the doors.
+//! - [`too_many`]: the 429 page with its `Retry-After`.
+//! - [`cross_site`]: a form post sent from another site's page.
 //!
 //! Templates extend `base.html`; the template struct must have a `lang: &str`
 //! field (the page's locale) and may fill the blocks `title`, `header` and
@@ -18,10 +21,14 @@
 use crate::app::AppError;
 use crate::i18n::{Tr, Translations};
 use askama::Template;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 
 /// The stylesheet, compiled into the binary.
 pub const CSS: &str = include_str!("../../static/reso.css");
@@ -189,6 +196,97 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The client's address as the rate limits count it: the peer's address,
+/// or, when the peer is a reverse proxy on this host or the private network
+/// (loopback, private or unique-local address), the last address that proxy
+/// appended to `X-Forwarded-For`. Anything further left in that header was
+/// written by the client and is not believed. (Were a proxy's address taken
+/// for every client, one attacker's failures would lock everyone out.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl ClientAddress {
+    pub fn of(peer: Option<IpAddr>, headers: &HeaderMap) -> ClientAddress {
+        // Only the rightmost entry: the one the proxy itself appended.
+        let forwarded = || {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()?
+                .trim()
+                .parse::<IpAddr>()
+                .ok()
+        };
+        let address = match peer {
+            Some(ip) if !may_be_proxy(ip) => Some(ip),
+            // No peer known: the router is served without connection info
+            // (in-process tests); the header is all there is.
+            _ => forwarded().or(peer),
+        };
+        ClientAddress(address.map_or_else(|| "unknown".to_string(), |ip| ip.to_string()))
+    }
+}
+
+/// Whether a peer may be a reverse proxy in front of Reso: not on the internet.
+fn may_be_proxy(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddress::of(peer, &parts.headers))
+    }
+}
+
+/// The "too many attempts" answer: `page` (with status 429) and a
+/// `Retry-After` saying when to try again.
+pub fn too_many(mut page: Response, retry_after_secs: i64) -> Response {
+    *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    page.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(retry_after_secs.max(1)),
+    );
+    page
+}
+
+/// Whether a form post came from another site's page: the browser says so
+/// in `Sec-Fetch-Site`, or names an origin in `Origin` that is neither the
+/// `Host` asked for nor Reso's public URL (a proxy may rewrite `Host`).
+/// Forms without a session (sign-in) are kept from other sites this way.
+pub fn cross_site(headers: &HeaderMap, public_url: &str) -> bool {
+    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = value("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = value("origin") else {
+        return false;
+    };
+    let authority = |url: &str| {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        rest.split('/').next().unwrap_or("").to_ascii_lowercase()
+    };
+    let from = authority(origin);
+    let ours = [
+        value("host").map(str::to_ascii_lowercase),
+        Some(authority(public_url)),
+    ];
+    // An opaque origin (`Origin: null`) is a sandboxed page: never ours.
+    origin == "null" || !ours.iter().flatten().any(|a| !a.is_empty() && *a == from)
+}
+
 /// The page language: `?lang=xx` if given, else the order's locale (order
 /// pages), else the browser's Accept-Language, else the shop's default.
 pub fn page_locale(
@@ -293,6 +391,57 @@ mod tests {
             PageError::from(AppError::RateLimited).status,
             StatusCode::TOO_MANY_REQUESTS
         );
+    }
+
+    #[test]
+    fn only_a_local_proxy_is_believed_about_the_client() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.4".parse().unwrap(),
+        );
+        let remote: IpAddr = "192.0.2.1".parse().unwrap();
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(ClientAddress::of(Some(remote), &h).0, "192.0.2.1");
+        assert_eq!(ClientAddress::of(Some(local), &h).0, "198.51.100.4");
+        let docker: IpAddr = "172.17.0.1".parse().unwrap();
+        assert_eq!(ClientAddress::of(Some(docker), &h).0, "198.51.100.4");
+        assert_eq!(
+            ClientAddress::of(Some(local), &HeaderMap::new()).0,
+            "127.0.0.1"
+        );
+        assert_eq!(ClientAddress::of(None, &HeaderMap::new()).0, "unknown");
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_recognised() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, v.parse().unwrap());
+            }
+            h
+        };
+        let ours = "https://reso.example/";
+        let cross = |pairs: &[(&'static str, &'static str)]| cross_site(&headers(pairs), ours);
+        assert!(!cross(&[]));
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(cross(&[("sec-fetch-site", "cross-site")]));
+        assert!(cross(&[("sec-fetch-site", "same-site")]));
+        assert!(!cross(&[
+            ("origin", "https://app.example"),
+            ("host", "app.example")
+        ]));
+        // Behind a proxy that rewrites Host, the public URL still vouches.
+        assert!(!cross(&[
+            ("origin", "https://reso.example"),
+            ("host", "127.0.0.1:8080")
+        ]));
+        assert!(cross(&[
+            ("origin", "https://evil.example"),
+            ("host", "reso.example")
+        ]));
+        assert!(cross(&[("origin", "null"), ("host", "reso.example")]));
     }
 
     #[test]

@@ -3,11 +3,12 @@
 //! the login page from a page that needs a session. Each console keeps its
 //! own accounts, sessions and cookie; only the door is shared.
 
-use super::shared::{render, render_status, PageError};
+use super::shared::{cross_site, render, render_status, too_many, PageError};
+use crate::app::rate_limits::Refusal;
 use crate::app::{AppError, AppResult};
 use askama::Template;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::Cookie;
 use axum_extra::extract::CookieJar;
@@ -49,6 +50,8 @@ struct SignInPage<'a> {
     email: &'a str,
     next: &'a str,
     failed: bool,
+    /// Minutes to wait after too many failed attempts.
+    wait_minutes: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +93,18 @@ impl Console {
             email: "",
             next: self.safe_next(q.next.as_deref()),
             failed: false,
+            wait_minutes: None,
+        })
+    }
+
+    /// A login form posted from another site's page (login CSRF: signing
+    /// the victim in to the attacker's account) is refused before anything runs.
+    pub fn refuse_cross_site(&self, headers: &HeaderMap, public_url: &str) -> Option<Response> {
+        cross_site(headers, public_url).then(|| {
+            PageError::from(AppError::Forbidden(
+                "sign in from this site's own login page".into(),
+            ))
+            .into_response()
         })
     }
 
@@ -100,22 +115,27 @@ impl Console {
         &self,
         jar: CookieJar,
         c: &Credentials,
-        session: AppResult<Cookie<'static>>,
+        session: Result<Cookie<'static>, Refusal>,
     ) -> Response {
         let next = self.safe_next(c.next.as_deref());
+        let again = |failed: bool, wait_minutes: Option<i64>| SignInPage {
+            lang: "en",
+            console: self,
+            email: c.email.trim(),
+            next,
+            failed,
+            wait_minutes,
+        };
         match session {
             Ok(cookie) => (jar.add(cookie), Redirect::to(next)).into_response(),
-            Err(AppError::Unauthorized) => render_status(
-                StatusCode::UNAUTHORIZED,
-                &SignInPage {
-                    lang: "en",
-                    console: self,
-                    email: c.email.trim(),
-                    next,
-                    failed: true,
-                },
+            Err(Refusal::Failed(AppError::Unauthorized)) => {
+                render_status(StatusCode::UNAUTHORIZED, &again(true, None))
+            }
+            Err(Refusal::Limited { retry_after_secs }) => too_many(
+                render(&again(false, Some((retry_after_secs + 59) / 60))),
+                retry_after_secs,
             ),
-            Err(e) => PageError::from(e).into_response(),
+            Err(Refusal::Failed(e)) => PageError::from(e).into_response(),
         }
     }
 

@@ -79,8 +79,11 @@ pub fn from_paypal(value: &str, currency_code: &str) -> Result<Money, String> {
         "{}{kept:0<exp$}",
         if whole.is_empty() { "0" } else { whole }
     );
-    let minor: i64 = scaled.parse().map_err(|_| bad())?;
-    Ok(Money::new(if negative { -minor } else { minor }, currency))
+    // The sign is parsed with the digits: the most negative amount has no
+    // positive counterpart to negate.
+    let sign = if negative { "-" } else { "" };
+    let minor: i64 = format!("{sign}{scaled}").parse().map_err(|_| bad())?;
+    Ok(Money::new(minor, currency))
 }
 
 #[cfg(test)]
@@ -150,5 +153,18 @@ mod tests {
             let m = money(minor, code);
             assert_eq!(from_paypal(&to_paypal_value(&m).unwrap(), code).unwrap(), m);
         }
+    }
+
+    /// Found by fuzzing (fuzz/ amounts): the most negative amount was
+    /// written but could not be read back.
+    #[test]
+    fn the_extreme_amounts_round_trip() {
+        for minor in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let m = money(minor, "EUR");
+            let text = to_paypal_value(&m).unwrap();
+            assert_eq!(from_paypal(&text, "EUR"), Ok(m), "{text}");
+        }
+        assert!(from_paypal("-92233720368547758.09", "EUR").is_err());
+        assert!(from_paypal("92233720368547758.08", "EUR").is_err());
     }
 }

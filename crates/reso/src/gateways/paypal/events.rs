@@ -133,7 +133,11 @@ fn refund(event: &Event) -> Result<RefundNews, Rejection> {
         .map_err(|e| unparseable(event, format!("resource: {e}")))?;
     // Reversals may show the amount taken back as negative.
     let amount = money(event, resource.amount.as_ref(), "amount")?;
-    let amount = Money::new(amount.minor.abs(), amount.currency);
+    let minor = amount
+        .minor
+        .checked_abs()
+        .ok_or_else(|| unparseable(event, "amount out of range"))?;
+    let amount = Money::new(minor, amount.currency);
     let on_capture = event.event_type == "PAYMENT.CAPTURE.REVERSED"
         && event.resource_type.as_deref() == Some("capture");
     if on_capture {

@@ -280,3 +280,17 @@ fn a_known_event_with_a_broken_resource_is_unparseable() {
         Err(Rejection::Unparseable(_))
     ));
 }
+
+/// The most negative amount PayPal's format can carry has no positive
+/// counterpart: refused, not a panic (an amount the fuzzer reached once
+/// `from_paypal` read it).
+#[test]
+fn a_reversal_of_the_most_negative_amount_is_refused() {
+    let mut resource = refund_resource("COMPLETED");
+    resource["amount"] = json!({"value": "-92233720368547758.08", "currency_code": "EUR"});
+    let body = event("PAYMENT.CAPTURE.REVERSED", "refund", resource);
+    assert!(matches!(
+        parse_notification(&body),
+        Err(Rejection::Unparseable(_))
+    ));
+}

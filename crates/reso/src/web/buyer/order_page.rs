@@ -442,5 +442,6 @@ fn mistake_text(tr: Tr<'_>, view: &BuyerOrder, mistake: &RequestMistake) -> Stri
         RequestMistake::Photos(PhotoError::TooMany) => tr.t("mistake-too-many-photos"),
         RequestMistake::Photos(PhotoError::TooLarge) => tr.t("mistake-photo-too-large"),
         RequestMistake::Photos(PhotoError::NotAnImage) => tr.t("mistake-not-an-image"),
+        RequestMistake::Photos(PhotoError::TooManyPixels) => tr.t("mistake-photo-too-large"),
     }
 }

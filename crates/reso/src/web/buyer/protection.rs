@@ -367,6 +367,9 @@ fn mistake(tr: Tr<'_>, kind: ClaimKind, form: &documents::ClaimForm) -> Option<S
         Err(DocumentError::TooMany) => Some(tr.t("claim-doc-too-many")),
         Err(DocumentError::TooLarge(name)) => Some(tr.t1("claim-doc-too-large", "name", &name)),
         Err(DocumentError::WrongType(name)) => Some(tr.t1("claim-doc-wrong-type", "name", &name)),
+        Err(DocumentError::TooManyPixels(name)) => {
+            Some(tr.t1("claim-doc-too-large", "name", &name))
+        }
     }
 }
 

@@ -505,6 +505,7 @@ pub async fn add_photos(
             Err(PhotoError::TooMany) => Some(tr.t("mistake-too-many-photos")),
             Err(PhotoError::TooLarge) => Some(tr.t("mistake-photo-too-large")),
             Err(PhotoError::NotAnImage) => Some(tr.t("mistake-not-an-image")),
+            Err(PhotoError::TooManyPixels) => Some(tr.t("mistake-photo-too-large")),
             Ok(_) => None,
         }
     };

@@ -2,9 +2,12 @@
 //! magic link to the order by mail.
 
 use super::{lang_links, shop, LangLink, LangQuery, Shop};
+use crate::app::rate_limits::{self, Refusal};
 use crate::app::{self, AppError};
 use crate::i18n::Tr;
-use crate::web::shared::{page_locale, render, render_status, PageError, PageResult};
+use crate::web::shared::{
+    page_locale, render, render_status, too_many, ClientAddress, PageError, PageResult,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -66,6 +69,7 @@ pub async fn submit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<LangQuery>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<StartForm>,
 ) -> PageResult<Response> {
@@ -85,6 +89,18 @@ pub async fn submit(
         };
         render_status(status, &page)
     };
+    // Counted per client address before the order is looked up, found or not:
+    // guessing order numbers and e-mail addresses costs the same as asking.
+    match rate_limits::link_request(&state, &client).await {
+        Ok(()) => {}
+        Err(Refusal::Limited { retry_after_secs }) => {
+            return Ok(too_many(
+                again(StatusCode::TOO_MANY_REQUESTS, "error-too-many-links"),
+                retry_after_secs,
+            ))
+        }
+        Err(Refusal::Failed(e)) => return Err(PageError::from_app(e, tr)),
+    }
     match app::buyer::request_link(&state, &merchant, &form.order_number, &form.email).await {
         Ok(_) => Ok(render(&LinkSentPage {
             lang,
@@ -98,9 +114,11 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             "error-order-not-found",
         )),
-        Err(AppError::RateLimited) => {
-            Ok(again(StatusCode::TOO_MANY_REQUESTS, "error-too-many-links"))
-        }
+        // Five links an hour per order: an hour at most before the next.
+        Err(AppError::RateLimited) => Ok(too_many(
+            again(StatusCode::TOO_MANY_REQUESTS, "error-too-many-links"),
+            3600,
+        )),
         Err(e) => Err(PageError::from_app(e, tr)),
     }
 }
