@@ -9,7 +9,7 @@
 //! Time: the dev clock restarts at the system time with each process, so
 //! "days passed while Reso was down" is made by moving due reminders into the
 //! past in the database while the server is dead; after the last restart the
-//! dev clock is moved 16 minutes so a killed worker's job leases expire.
+//! dev clock is moved 6 minutes so a killed worker's job leases expire.
 //!
 //! Runs on SQLite in a temporary folder, and on PostgreSQL as well when
 //! RESO_TEST_POSTGRES_URL is set.
@@ -536,10 +536,10 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
         returned.extend(t.await.expect("return client"));
     }
 
-    // A killed worker's claimed jobs wait out its lease (jobs::LEASE_MS, 15
+    // A killed worker's claimed jobs wait out its lease (jobs::LEASE_MS, 2
     // minutes) and simulated refunds settle after 5: move the clock past both.
     let moved = client
-        .post("/api/dev/clock/advance", None, &json!({ "minutes": 16 }))
+        .post("/api/dev/clock/advance", None, &json!({ "minutes": 6 }))
         .await;
     assert!(moved.status.is_success(), "{}", moved.body);
     // Let the worker drain the outbox and fire what is due.

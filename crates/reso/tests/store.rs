@@ -133,8 +133,24 @@ async fn due_jobs_are_claimed_once_until_their_lease_runs_out() {
         !claim(START + 1).await.contains(&due),
         "leased to the first worker"
     );
+    // A worker still running it renews the lease: nobody else takes it.
+    let mut tx = app.state.db.begin().await.unwrap();
+    jobs::renew(&mut tx, &[due, later], START + 90_000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(!claim(START + 60_001).await.contains(&due), "renewed");
+    let leased: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM jobs WHERE id = $1")
+        .bind(later)
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(
+        leased, None,
+        "a job nobody claimed is not leased by a renewal"
+    );
     // The first worker died: after the lease another worker takes it again.
-    assert!(claim(START + 60_001).await.contains(&due));
+    assert!(claim(START + 90_001).await.contains(&due));
     let mut tx = app.state.db.begin().await.unwrap();
     jobs::complete(&mut tx, due, START + 60_002).await.unwrap();
     tx.commit().await.unwrap();

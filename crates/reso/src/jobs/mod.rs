@@ -17,14 +17,17 @@ use crate::AppState;
 use serde_json::Value;
 use std::time::Duration;
 
-/// Jobs claimed at once. Small, because they run one after the other and
-/// must all finish within the lease.
+/// Jobs claimed at once. Small, because they run one after the other.
 const BATCH: i64 = 10;
 /// Longest a single job may take before it counts as failed.
 const JOB_TIMEOUT: Duration = Duration::from_secs(60);
-/// A claimed job is invisible to other workers this long (ms): longer than a
-/// whole batch can take, so two workers never run the same job at once.
-const LEASE_MS: i64 = 15 * 60_000;
+/// A claimed job is invisible to other workers this long (ms), and the
+/// worker renews the lease of its batch while it runs (`RENEW_EVERY`), so
+/// two workers never run the same job at once; the jobs of a worker that
+/// died (a crash, a SIGKILL) are taken up again by any worker within this.
+const LEASE_MS: i64 = 2 * 60_000;
+/// Well inside the lease, so a slow batch never loses it.
+const RENEW_EVERY: Duration = Duration::from_secs(30);
 pub const MAX_ATTEMPTS: i64 = 10;
 /// One call never runs more than this, so a job that keeps creating due jobs
 /// cannot hold the worker forever.
@@ -112,6 +115,7 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
         if jobs.is_empty() {
             break;
         }
+        let renewer = renew_while_running(state, jobs.iter().map(|j| j.id).collect());
         let mut outcomes = Vec::with_capacity(jobs.len());
         // One after the other: a buyer's mails arrive in the order written.
         for job in jobs {
@@ -119,9 +123,30 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
             outcomes.push((job, outcome));
             ran += 1;
         }
+        renewer.abort();
         record_outcomes(state, outcomes).await?;
     }
     Ok(ran)
+}
+
+/// Keeps the batch's lease while it runs: every `RENEW_EVERY`, its jobs not
+/// yet done are leased again for `LEASE_MS`. A fast batch never renews.
+fn renew_while_running(state: &AppState, ids: Vec<i64>) -> tokio::task::JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(RENEW_EVERY).await;
+            let until = state.now() + LEASE_MS;
+            let renewed = async {
+                let mut tx = state.db.begin().await?;
+                store::jobs::renew(&mut tx, &ids, until).await?;
+                tx.commit().await
+            };
+            if let Err(e) = renewed.await {
+                tracing::warn!(error = %e, "could not renew the lease of running jobs");
+            }
+        }
+    })
 }
 
 /// Runs due jobs until the process ends. Errors are logged and the loop goes

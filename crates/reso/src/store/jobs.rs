@@ -137,6 +137,26 @@ pub async fn claim_due(
         .collect()
 }
 
+/// Extends the lease of the claimed jobs among `ids` not done yet.
+pub async fn renew(conn: &mut AnyConnection, ids: &[i64], until: i64) -> StoreResult<()> {
+    let ids = serde_json::Value::from(ids).to_string();
+    let list = match conn.backend_name() {
+        "PostgreSQL" => {
+            "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($2 AS json))"
+        }
+        _ => "SELECT value FROM json_each($2)",
+    };
+    sqlx::query(&format!(
+        "UPDATE jobs SET locked_until = $1 WHERE done_at IS NULL AND locked_until IS NOT NULL \
+         AND id IN ({list})"
+    ))
+    .bind(until)
+    .bind(ids)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn complete(conn: &mut AnyConnection, job_id: i64, now: i64) -> StoreResult<()> {
     sqlx::query(
         "UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
