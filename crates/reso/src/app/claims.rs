@@ -267,7 +267,7 @@ pub(crate) async fn save_documents(
     Ok(uploads.len())
 }
 
-async fn schedule(tx: &mut Tx, c: &ClaimRecord, kind: &str, now: i64) -> AppResult<()> {
+pub(crate) async fn schedule(tx: &mut Tx, c: &ClaimRecord, kind: &str, now: i64) -> AppResult<()> {
     if let Some(due) = c.claim.due_at {
         let d = NewDeadline {
             merchant_id: c.merchant_id,
@@ -398,7 +398,12 @@ pub(crate) async fn load_for_change(
     Ok(store::claims::load(tx, merchant_id, claim_id).await?)
 }
 
-async fn save(tx: &mut Tx, c: &ClaimRecord, expected: ClaimStatus, now: i64) -> AppResult<()> {
+pub(crate) async fn save(
+    tx: &mut Tx,
+    c: &ClaimRecord,
+    expected: ClaimStatus,
+    now: i64,
+) -> AppResult<()> {
     if !store::claims::save(tx, c, expected, now).await? {
         return Err(AppError::Conflict(
             "the claim changed meanwhile; reload it".into(),

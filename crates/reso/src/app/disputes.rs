@@ -5,13 +5,12 @@
 //! statement), the worker sends the answer through the provider's API, and
 //! the provider's decision comes back by webhook and closes the claim.
 
-use super::claims::{claim_event_input, load_for_change, DEADLINE_ANSWER};
+use super::claims::{claim_event_input, load_for_change, save, schedule, DEADLINE_ANSWER};
 use super::dispute_evidence::{self, checked_answer, MAX_STATEMENT_CHARS};
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
 use super::{Actor, AppError, AppResult};
 use crate::store::claims::ClaimRecord;
-use crate::store::deadlines::NewDeadline;
 use crate::store::disputes::StoredDispute;
 use crate::store::jobs::QueuedJob;
 use crate::store::merchants::Merchant;
@@ -99,7 +98,7 @@ pub(super) async fn follow(
         let claim_id = store::claims::insert(tx, merchant.id, order_id, &claim, &text, now).await?;
         store::disputes::link_claim(tx, stored.id, claim_id).await?;
         let c = store::claims::load(tx, merchant.id, claim_id).await?;
-        schedule_answer(tx, &c, now).await?;
+        schedule(tx, &c, DEADLINE_ANSWER, now).await?;
         dispute_event(tx, merchant, &c, "claim.dispute_opened", &actor, data, now).await?;
         return Ok(());
     };
@@ -111,7 +110,7 @@ pub(super) async fn follow(
     }
     save(tx, &c, expected, now).await?;
     if c.claim.due_at != due_before {
-        schedule_answer(tx, &c, now).await?;
+        schedule(tx, &c, DEADLINE_ANSWER, now).await?;
     }
     let kind = if c.claim.status == ClaimStatus::Closed {
         "claim.dispute_decided"
@@ -119,31 +118,6 @@ pub(super) async fn follow(
         "claim.dispute_updated"
     };
     dispute_event(tx, merchant, &c, kind, &actor, data, now).await?;
-    Ok(())
-}
-
-/// The provider's deadline, in the deadlines engine: when it passes without
-/// an answer, the claim is left to the provider (and the merchant is told).
-async fn schedule_answer(tx: &mut Tx, c: &ClaimRecord, now: i64) -> AppResult<()> {
-    if let (ClaimStatus::AwaitingMerchant, Some(due)) = (c.claim.status, c.claim.due_at) {
-        let d = NewDeadline {
-            merchant_id: c.merchant_id,
-            kind: DEADLINE_ANSWER,
-            claim_id: Some(c.id),
-            order_id: Some(c.order_id),
-            due_at: due.millis(),
-        };
-        store::deadlines::insert(tx, &d, now).await?;
-    }
-    Ok(())
-}
-
-async fn save(tx: &mut Tx, c: &ClaimRecord, expected: ClaimStatus, now: i64) -> AppResult<()> {
-    if !store::claims::save(tx, c, expected, now).await? {
-        return Err(AppError::Conflict(
-            "the claim changed meanwhile; reload it".into(),
-        ));
-    }
     Ok(())
 }
 
@@ -310,7 +284,7 @@ pub async fn answer_sent(
             let expected = c.claim.status;
             if c.claim.follow_dispute(&stored.dispute, Timestamp(now)) {
                 save(&mut tx, &c, expected, now).await?;
-                schedule_answer(&mut tx, &c, now).await?;
+                schedule(&mut tx, &c, DEADLINE_ANSWER, now).await?;
             }
             "claim.dispute_answer_refused"
         }

@@ -15,6 +15,7 @@ use crate::gateways::notification::{
 use crate::gateways::providers::ProviderAccount;
 use crate::gateways::reconciliation::{catch_up, ResoStatus};
 use crate::gateways::{self, RefundRequest, Unverified, VerifyNotification};
+use crate::store::disputes::StoredDispute;
 use crate::store::{self, merchants::Merchant, StoreError, Tx};
 use crate::AppState;
 use axum::http::HeaderMap;
@@ -278,8 +279,18 @@ async fn record_dispute(
                 payment_id,
             };
             let dispute = Dispute::open(report);
-            let row = store::disputes::insert(tx, &new, &dispute, now).await?;
-            store::disputes::load(tx, row).await?
+            let id = store::disputes::insert(tx, &new, &dispute, now).await?;
+            StoredDispute {
+                id,
+                account_id: account.id,
+                provider: gateway.to_string(),
+                dispute_id: news.dispute_id.clone(),
+                payment_id,
+                claim_id: None,
+                dispute,
+                statement: None,
+                refund_refusal: None,
+            }
         }
     };
     if let Some(payment_id) = stored.payment_id {
