@@ -1,6 +1,6 @@
-//! The tamper-evident event log: events chain per merchant whether written
-//! singly, in batches or concurrently, and `reso audit verify` finds an
-//! edited, deleted or moved event. Runs on PostgreSQL too when
+//! The tamper-evident event log: events written singly, in batches or
+//! concurrently are sealed after commit into one chain per merchant, and
+//! `reso audit verify` finds an edited, deleted or moved event. Runs on PostgreSQL too when
 //! RESO_TEST_POSTGRES_URL is set.
 
 mod support;
@@ -53,6 +53,13 @@ async fn append(state: &AppState, merchants: &[i64], data: &Value) -> Vec<i64> {
     let ids = append_many(&mut tx, &events, START).await.expect("append");
     tx.commit().await.expect("commit");
     ids
+}
+
+/// What the worker does after each pass.
+async fn seal(state: &AppState) -> u64 {
+    reso::app::event_seal::seal_pending(&state.db)
+        .await
+        .expect("seal")
 }
 
 async fn count_events(state: &AppState, merchant_id: i64) -> u64 {
@@ -108,13 +115,32 @@ async fn events_written_singly_and_in_batches_chain_per_merchant() {
     tx.rollback().await.expect("rollback");
     append(&app.state, &[me], &json!({"after": "rollback"})).await;
 
+    // Written, not sealed yet: reported as waiting, not as broken.
     let reports = verify(&app.state.db, None).await.expect("verify");
     for merchant in [me, other.id] {
         let r = report_of(&reports, merchant);
         assert!(r.is_intact(), "{r:?}");
-        assert_eq!(r.unchained, 0);
+        assert_eq!(r.pending, count_events(&app.state, merchant).await);
+    }
+    // The worker's pass seals them all.
+    app.run_pending_jobs().await;
+    let reports = verify(&app.state.db, None).await.expect("verify");
+    for merchant in [me, other.id] {
+        let r = report_of(&reports, merchant);
+        assert!(r.is_intact(), "{r:?}");
+        assert_eq!(r.pending, 0);
         assert_eq!(r.chained, count_events(&app.state, merchant).await);
         assert!(r.chained >= 4, "{r:?}");
+    }
+    assert_eq!(seal(&app.state).await, 0, "nothing is sealed twice");
+    // Later events continue the chain.
+    append(&app.state, &[me, other.id], &json!({"later": true})).await;
+    assert_eq!(seal(&app.state).await, 2);
+    let reports = verify(&app.state.db, None).await.expect("verify");
+    for merchant in [me, other.id] {
+        let r = report_of(&reports, merchant);
+        assert!(r.is_intact(), "{r:?}");
+        assert_eq!(r.chained, count_events(&app.state, merchant).await);
     }
     // The data is stored exactly as given, and reads back the same.
     let stored = reso::store::events::for_merchant(
@@ -129,10 +155,22 @@ async fn events_written_singly_and_in_batches_chain_per_merchant() {
 }
 
 #[tokio::test]
-async fn concurrent_appends_for_one_merchant_give_one_unbroken_chain() {
+async fn concurrent_appends_and_sealers_give_one_unbroken_chain_per_merchant() {
     let app = TestApp::spawn().await;
     let other = second_merchant(&app.state, "other").await;
     let me = app.merchant.id;
+    // Two sealers (two worker processes) run while eight writers append.
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut sealers = Vec::new();
+    for _ in 0..2 {
+        let (state, writing) = (app.state.clone(), writing.clone());
+        sealers.push(tokio::spawn(async move {
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                seal(&state).await;
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
     let mut tasks = Vec::new();
     for task in 0..8 {
         let state = app.state.clone();
@@ -150,6 +188,11 @@ async fn concurrent_appends_for_one_merchant_give_one_unbroken_chain() {
     for t in tasks {
         t.await.expect("task");
     }
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    for s in sealers {
+        s.await.expect("sealer");
+    }
+    seal(&app.state).await;
     let reports = verify(&app.state.db, None).await.expect("verify");
     for merchant in [me, other.id] {
         let r = report_of(&reports, merchant);
@@ -167,6 +210,7 @@ async fn six_events(app: &TestApp) -> Vec<i64> {
     for n in 0..3 {
         ids.extend(append(&app.state, &[me], &json!({ "single": n })).await);
     }
+    seal(&app.state).await;
     let r = verify(&app.state.db, None).await.expect("verify");
     assert!(report_of(&r, me).is_intact());
     ids
@@ -253,14 +297,14 @@ async fn reordered_events_are_found() {
 }
 
 #[tokio::test]
-async fn events_from_before_the_chain_are_counted_not_failed() {
+async fn events_from_before_the_chain_are_sealed_at_its_end() {
     let app = TestApp::spawn().await;
     let me = app.merchant.id;
-    // As a database migrated from before the chain looks: old events
-    // without hash and no head; new events then chain from zeros.
+    // As a database from before the chain looks: events without hash or
+    // place, and no head.
     execute(
         &app.state,
-        "UPDATE events SET hash = NULL WHERE merchant_id = $1",
+        "UPDATE events SET hash = NULL, chain_seq = NULL WHERE merchant_id = $1",
         &[me],
     )
     .await;
@@ -272,10 +316,33 @@ async fn events_from_before_the_chain_are_counted_not_failed() {
     .await;
     let old = count_events(&app.state, me).await;
     assert!(old >= 1);
-    append(&app.state, &[me, me], &json!({})).await;
     let reports = verify(&app.state.db, Some(me)).await.expect("verify");
     assert!(reports[0].is_intact(), "{:?}", reports[0]);
-    assert_eq!((reports[0].unchained, reports[0].chained), (old, 2));
+    assert_eq!((reports[0].pending, reports[0].chained), (old, 0));
+    seal(&app.state).await;
+    append(&app.state, &[me, me], &json!({})).await;
+    seal(&app.state).await;
+    let reports = verify(&app.state.db, Some(me)).await.expect("verify");
+    assert!(reports[0].is_intact(), "{:?}", reports[0]);
+    assert_eq!((reports[0].pending, reports[0].chained), (0, old + 2));
+}
+
+#[tokio::test]
+async fn an_event_taken_out_of_the_chain_leaves_a_gap() {
+    let app = TestApp::spawn().await;
+    let ids = six_events(&app).await;
+    // Hiding an event from the walk: it loses its place, and the sealer
+    // puts it at the end again, but its old place stays empty.
+    execute(
+        &app.state,
+        "UPDATE events SET chain_seq = NULL, hash = NULL WHERE id = $1",
+        &[ids[1]],
+    )
+    .await;
+    seal(&app.state).await;
+    let (at, what) = broken_link(&app).await;
+    assert_eq!(at, ids[2]);
+    assert!(what.contains("deleted"), "{what}");
 }
 
 fn reso(args: &[&str]) -> Output {
@@ -309,6 +376,15 @@ async fn the_command_exits_0_when_intact_1_when_broken_2_when_it_cannot_check() 
     let shop = second_merchant(&state, "trail").await;
     let ids = append(&state, &[shop.id, shop.id, shop.id], &json!({"x": 1})).await;
     let data_dir = dir_arg(dir.path());
+
+    let out = reso(&["audit", "verify", "--data-dir", &data_dir]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("trail: intact, 0 events chained (4 newer events not sealed yet)"),
+        "{stdout}"
+    );
+    seal(&state).await;
 
     let out = reso(&["audit", "verify", "--data-dir", &data_dir]);
     let stdout = String::from_utf8_lossy(&out.stdout);

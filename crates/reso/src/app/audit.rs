@@ -1,11 +1,12 @@
-//! Checking the tamper-evident event log: each merchant's events, in id
-//! order, must each carry SHA-256(previous hash || the event's canonical
-//! bytes), the first hashed one chaining from zeros, and the last one must
-//! be the one the chain head records. Reports the first broken link of each
-//! merchant and what differs there.
+//! Checking the tamper-evident event log: each merchant's sealed events, in
+//! chain order (places 1, 2, … with none missing), must each carry
+//! SHA-256(previous hash || the event's canonical bytes), the first chaining
+//! from zeros, and the last one must be the one the chain head records.
+//! Reports the first broken link of each merchant and what differs there,
+//! and how many events wait for the worker to seal them.
 
 use super::AppResult;
-use crate::store::audit::{self, ChainHead, StoredEvent};
+use crate::store::audit::{self, ChainHead, ChainLink, StoredEvent};
 use crate::store::events::{canonical, chain_hash, from_hex, to_hex, GENESIS};
 use crate::store::Db;
 use std::collections::BTreeMap;
@@ -15,8 +16,9 @@ use std::collections::BTreeMap;
 pub struct ChainReport {
     pub merchant_id: i64,
     pub slug: String,
-    /// Events written before the chain existed (no hash), ahead of it.
-    pub unchained: u64,
+    /// Events written but not sealed yet: the worker seals them on its next
+    /// pass (or, with Reso stopped, at its next start).
+    pub pending: u64,
     /// Events whose link checked out.
     pub chained: u64,
     /// The hash of the last chained event: kept somewhere else (a ticket,
@@ -42,10 +44,9 @@ impl ChainReport {
 /// Where a merchant's walk stands.
 #[derive(Default)]
 struct Walk {
-    unchained: u64,
     chained: u64,
-    /// The last chained event: id and hash.
-    last: Option<(i64, [u8; 32])>,
+    /// The last chained event: place, id and hash.
+    last: Option<(i64, i64, [u8; 32])>,
     broken: Option<BrokenLink>,
     /// The event that broke, looked at again once the walk is over.
     suspect: Option<StoredEvent>,
@@ -56,27 +57,36 @@ impl Walk {
         if self.broken.is_some() {
             return;
         }
+        let expected = self.last.map_or(1, |(seq, _, _)| seq + 1);
+        if e.seq != expected {
+            let what = match self.last {
+                Some((_, id, _)) => format!(
+                    "places {expected} to {} of the chain, after event {id}, are empty: the events there were deleted",
+                    e.seq - 1
+                ),
+                None => format!(
+                    "places 1 to {} of the chain are empty: the events there were deleted",
+                    e.seq - 1
+                ),
+            };
+            self.break_at(e.id, what);
+            return;
+        }
         let Some(stored) = &e.hash else {
-            if let Some((last_id, _)) = self.last {
-                self.break_at(
-                    e.id,
-                    format!(
-                        "it has no hash but follows chained event {last_id}: its hash was removed"
-                    ),
-                );
-            } else {
-                self.unchained += 1;
-            }
+            self.break_at(
+                e.id,
+                "it has a place in the chain but no hash: its hash was removed".into(),
+            );
             return;
         };
         let Some(stored) = from_hex(stored) else {
             self.break_at(e.id, "its stored hash is not 64 hex digits".into());
             return;
         };
-        let prev = self.last.map_or(GENESIS, |(_, h)| h);
+        let prev = self.last.map_or(GENESIS, |(_, _, h)| h);
         if chain_hash(&prev, &canonical_of(&e)) == stored {
             self.chained += 1;
-            self.last = Some((e.id, stored));
+            self.last = Some((e.seq, e.id, stored));
         } else {
             self.break_at(e.id, String::new());
             self.suspect = Some(e);
@@ -94,7 +104,9 @@ impl Walk {
         }
         match (head, self.last) {
             (None, None) => {}
-            (None, Some((id, _))) => self.break_at(
+            // A head whose merchant had nothing sealed yet.
+            (Some(h), None) if h.last_seq == 0 => {}
+            (None, Some((_, id, _))) => self.break_at(
                 id,
                 "the merchant has chained events but no chain head: the head row was deleted"
                     .into(),
@@ -106,8 +118,8 @@ impl Walk {
                     h.last_event_id
                 ),
             ),
-            (Some(h), Some((id, hash))) => {
-                if h.last_event_id != id || h.last_hash != to_hex(&hash) {
+            (Some(h), Some((seq, id, hash))) => {
+                if h.last_seq != seq || h.last_event_id != id || h.last_hash != to_hex(&hash) {
                     self.break_at(
                         h.last_event_id.max(id),
                         format!(
@@ -137,7 +149,7 @@ fn canonical_of(e: &StoredEvent) -> Vec<u8> {
 /// Why `e` does not chain from the event before it: which stored hash (if
 /// any) its own hash was made from tells deletion, insertion and reordering
 /// apart from a change to the event itself.
-fn explain(e: &StoredEvent, before: Option<i64>, hashes: &[(i64, String)]) -> String {
+fn explain(e: &StoredEvent, before: Option<i64>, hashes: &[ChainLink]) -> String {
     let Some(stored) = e.hash.as_deref().and_then(from_hex) else {
         return "its stored hash is unreadable".into();
     };
@@ -150,12 +162,13 @@ fn explain(e: &StoredEvent, before: Option<i64>, hashes: &[(i64, String)]) -> St
             "it chains from the start of the chain, not from {after}: events before it were added or moved"
         );
     }
-    for (id, hash) in hashes {
-        let Some(candidate) = from_hex(hash) else {
+    for link in hashes {
+        let Some(candidate) = from_hex(&link.hash) else {
             continue;
         };
-        if *id != e.id && chain_hash(&candidate, &bytes) == stored {
-            return if *id > e.id {
+        let id = link.id;
+        if id != e.id && chain_hash(&candidate, &bytes) == stored {
+            return if link.seq > e.seq {
                 format!("it chains from event {id}, which comes after it: events were reordered")
             } else {
                 format!(
@@ -180,33 +193,33 @@ pub async fn verify(db: &Db, merchant_id: Option<i64>) -> AppResult<Vec<ChainRep
         .into_iter()
         .map(|h| (h.merchant_id, h))
         .collect();
-    let mut walks: BTreeMap<i64, Walk> = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = audit::events_after(&mut tx, merchant_id, after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for e in page {
-            walks.entry(e.merchant_id).or_default().step(e);
-        }
-    }
+    let pending = audit::pending(&mut tx).await?;
     let mut reports = Vec::new();
     for (id, slug) in slugs {
         if merchant_id.is_some_and(|m| m != id) {
             continue;
         }
-        let mut walk = walks.remove(&id).unwrap_or_default();
+        let mut walk = Walk::default();
+        let mut after = 0;
+        while walk.broken.is_none() {
+            let page = audit::chain_after(&mut tx, id, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for e in page {
+                walk.step(e);
+            }
+        }
         walk.check_head(heads.get(&id));
         if let (Some(e), Some(broken)) = (&walk.suspect, &mut walk.broken) {
             let hashes = audit::hashes_of(&mut tx, id).await?;
-            broken.what = explain(e, walk.last.map(|(id, _)| id), &hashes);
+            broken.what = explain(e, walk.last.map(|(_, id, _)| id), &hashes);
         }
         reports.push(ChainReport {
             merchant_id: id,
             slug,
-            unchained: walk.unchained,
+            pending: pending.get(&id).copied().unwrap_or(0),
             chained: walk.chained,
-            last_hash: walk.last.map(|(_, h)| to_hex(&h)),
+            last_hash: walk.last.map(|(_, _, h)| to_hex(&h)),
             broken: walk.broken,
         });
     }

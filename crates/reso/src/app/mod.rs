@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod dispute_evidence;
 pub mod disputes;
 pub mod error;
+pub mod event_seal;
 pub mod events;
 pub mod evidence;
 pub mod evidence_pdf;

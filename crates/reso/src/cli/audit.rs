@@ -63,8 +63,8 @@ async fn verify(args: VerifyArgs) -> Result<ExitCode, Failure> {
 pub(crate) fn summary(reports: &[crate::app::audit::ChainReport]) -> String {
     let mut out = String::new();
     for r in reports {
-        let before = if r.unchained > 0 {
-            format!(" ({} older events before the chain began)", r.unchained)
+        let before = if r.pending > 0 {
+            format!(" ({} newer events not sealed yet)", r.pending)
         } else {
             String::new()
         };

@@ -126,6 +126,12 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
         renewer.abort();
         record_outcomes(state, outcomes).await?;
     }
+    // Last, so that what this pass wrote is sealed with the rest. A failure
+    // here must not hold up mail and refunds: it is logged, and the next
+    // pass tries again (`reso audit verify` shows what waits).
+    if let Err(e) = crate::app::event_seal::seal_pending(&state.db).await {
+        tracing::error!(error = %e, "could not seal the event log");
+    }
     Ok(ran)
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Backend, Db, StoreResult};
 use sqlx::{Any, AnyConnection, Executor, Row, Transaction};
+use std::collections::BTreeMap;
 
 /// An event as stored: `data` is the exact text the hash covers.
 #[derive(Debug, Clone)]
@@ -16,7 +17,17 @@ pub struct StoredEvent {
     pub actor: String,
     pub data: String,
     pub at: i64,
+    /// Its place in the merchant's chain.
+    pub seq: i64,
     pub hash: Option<String>,
+}
+
+/// A sealed event's place, id and hash.
+#[derive(Debug, Clone)]
+pub struct ChainLink {
+    pub seq: i64,
+    pub id: i64,
+    pub hash: String,
 }
 
 /// Where a merchant's chain ends, as the appenders left it.
@@ -25,6 +36,7 @@ pub struct ChainHead {
     pub merchant_id: i64,
     pub last_event_id: i64,
     pub last_hash: String,
+    pub last_seq: i64,
 }
 
 /// A read-only transaction that sees one state of the database throughout
@@ -38,35 +50,22 @@ pub async fn snapshot(db: &Db) -> StoreResult<Transaction<'static, Any>> {
     Ok(tx)
 }
 
-/// Events after `after_id` in id order, of one merchant or of all.
-pub async fn events_after(
+/// A merchant's sealed events after place `after_seq`, in chain order.
+pub async fn chain_after(
     conn: &mut AnyConnection,
-    merchant_id: Option<i64>,
-    after_id: i64,
+    merchant_id: i64,
+    after_seq: i64,
     limit: i64,
 ) -> StoreResult<Vec<StoredEvent>> {
-    let columns = "id, merchant_id, order_id, return_id, kind, actor, data, at, hash";
-    let rows = match merchant_id {
-        Some(m) => {
-            sqlx::query(&format!(
-            "SELECT {columns} FROM events WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
-        ))
-            .bind(m)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(conn)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!(
-                "SELECT {columns} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
-            ))
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(conn)
-            .await?
-        }
-    };
+    let rows = sqlx::query(
+        "SELECT id, merchant_id, order_id, return_id, kind, actor, data, at, chain_seq, hash \
+         FROM events WHERE merchant_id = $1 AND chain_seq > $2 ORDER BY chain_seq LIMIT $3",
+    )
+    .bind(merchant_id)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(StoredEvent {
@@ -78,32 +77,52 @@ pub async fn events_after(
                 actor: r.try_get("actor")?,
                 data: r.try_get("data")?,
                 at: r.try_get("at")?,
+                seq: r.try_get("chain_seq")?,
                 hash: r.try_get("hash")?,
             })
         })
         .collect()
 }
 
-/// The ids and hashes of a merchant's chained events, to tell where a
-/// broken link's event really chains from.
-pub async fn hashes_of(
-    conn: &mut AnyConnection,
-    merchant_id: i64,
-) -> StoreResult<Vec<(i64, String)>> {
+/// The places, ids and hashes of a merchant's sealed events, to tell where
+/// a broken link's event really chains from.
+pub async fn hashes_of(conn: &mut AnyConnection, merchant_id: i64) -> StoreResult<Vec<ChainLink>> {
     let rows = sqlx::query(
-        "SELECT id, hash FROM events WHERE merchant_id = $1 AND hash IS NOT NULL ORDER BY id",
+        "SELECT chain_seq, id, hash FROM events \
+         WHERE merchant_id = $1 AND chain_seq IS NOT NULL AND hash IS NOT NULL ORDER BY chain_seq",
     )
     .bind(merchant_id)
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("hash")?)))
+        .map(|r| {
+            Ok(ChainLink {
+                seq: r.try_get("chain_seq")?,
+                id: r.try_get("id")?,
+                hash: r.try_get("hash")?,
+            })
+        })
+        .collect()
+}
+
+/// How many events of each merchant wait to be sealed.
+pub async fn pending(conn: &mut AnyConnection) -> StoreResult<BTreeMap<i64, u64>> {
+    let rows = sqlx::query(
+        "SELECT merchant_id, COUNT(*) AS n FROM events WHERE chain_seq IS NULL GROUP BY merchant_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let n: i64 = r.try_get("n")?;
+            Ok((r.try_get("merchant_id")?, n as u64))
+        })
         .collect()
 }
 
 pub async fn heads(conn: &mut AnyConnection) -> StoreResult<Vec<ChainHead>> {
     let rows = sqlx::query(
-        "SELECT merchant_id, last_event_id, last_hash FROM event_chain_heads ORDER BY merchant_id",
+        "SELECT merchant_id, last_event_id, last_hash, last_seq FROM event_chain_heads ORDER BY merchant_id",
     )
     .fetch_all(conn)
     .await?;
@@ -113,6 +132,7 @@ pub async fn heads(conn: &mut AnyConnection) -> StoreResult<Vec<ChainHead>> {
                 merchant_id: r.try_get("merchant_id")?,
                 last_event_id: r.try_get("last_event_id")?,
                 last_hash: r.try_get("last_hash")?,
+                last_seq: r.try_get("last_seq")?,
             })
         })
         .collect()

@@ -2,7 +2,6 @@
 
 use super::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
@@ -83,17 +82,16 @@ pub fn from_hex(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// One event as bound in the JSON array: `data` as the text to store and
-/// the hash computed here, so the stored text is exactly what was hashed.
+/// One event as bound in the JSON array: `data` as the text to store, so
+/// the stored text is exactly what the sealer will hash.
 #[derive(serde::Serialize)]
-struct ChainedEvent<'a> {
+struct Appended<'a> {
     merchant_id: i64,
     order_id: Option<i64>,
     return_id: Option<i64>,
     kind: &'a str,
     actor: &'a str,
     data: String,
-    hash: String,
 }
 
 /// Appends the events bound as one JSON array in `$2` (SQLite finds each
@@ -103,35 +101,25 @@ struct ChainedEvent<'a> {
 /// the ids that come back, sorted, are the events' in the order given.
 const APPEND_SQLITE: &str =
     "WITH e AS MATERIALIZED (SELECT key, jsonb(value) AS b FROM json_each($2)) \
-     INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at, hash) \
+     INSERT INTO events (merchant_id, order_id, return_id, kind, actor, data, at) \
      SELECT b ->> 'merchant_id', b ->> 'order_id', b ->> 'return_id', b ->> 'kind', \
-       b ->> 'actor', b ->> 'data', $1, b ->> 'hash' \
+       b ->> 'actor', b ->> 'data', $1 \
      FROM e ORDER BY e.key RETURNING id";
 /// PostgreSQL: each event takes its id from the sequence beside its place
 /// in the array, and both come back.
 const APPEND_POSTGRES: &str = "WITH e AS MATERIALIZED ( \
        SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id, x.ord, x.value \
        FROM json_array_elements(CAST($2 AS json)) WITH ORDINALITY AS x(value, ord) ORDER BY x.ord), \
-     appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at, hash) OVERRIDING SYSTEM VALUE \
+     appended AS (INSERT INTO events (id, merchant_id, order_id, return_id, kind, actor, data, at) OVERRIDING SYSTEM VALUE \
        SELECT id, CAST(value ->> 'merchant_id' AS BIGINT), CAST(value ->> 'order_id' AS BIGINT), \
-         CAST(value ->> 'return_id' AS BIGINT), value ->> 'kind', value ->> 'actor', value ->> 'data', $1, \
-         value ->> 'hash' \
+         CAST(value ->> 'return_id' AS BIGINT), value ->> 'kind', value ->> 'actor', value ->> 'data', $1 \
        FROM e) \
      SELECT CAST(COALESCE(json_agg(json_build_array(id, ord - 1)), '[]') AS TEXT) FROM e";
 
-/// Takes (and creates when new) the chain head of a merchant and holds its
-/// row lock until the transaction ends: a concurrent appender for the same
-/// merchant waits here, then chains from what this one leaves. On SQLite
-/// the single writer serializes anyway.
-const LOCK_HEAD: &str = "INSERT INTO event_chain_heads (merchant_id, last_event_id, last_hash) \
-     VALUES ($1, 0, $2) \
-     ON CONFLICT (merchant_id) DO UPDATE SET merchant_id = excluded.merchant_id \
-     RETURNING last_hash";
-const MOVE_HEAD: &str =
-    "UPDATE event_chain_heads SET last_event_id = $1, last_hash = $2 WHERE merchant_id = $3";
-
-/// Appends many events with one INSERT, each chained to the one before it
-/// of its merchant; returns their ids in the order given.
+/// Appends many events with one INSERT; returns their ids in the order
+/// given. They join their merchant's hash chain when the worker seals them
+/// after this transaction commits (`app::event_seal`): chaining here would
+/// make every writer of a merchant wait for the one before it to commit.
 pub async fn append_many(
     conn: &mut AnyConnection,
     events: &[NewEvent<'_>],
@@ -140,68 +128,23 @@ pub async fn append_many(
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    // Heads are locked in merchant order, so two batches spanning the same
-    // merchants cannot wait on each other.
-    let mut heads = BTreeMap::new();
-    for e in events {
-        heads.insert(e.merchant_id, GENESIS);
-    }
-    for (merchant_id, head) in heads.iter_mut() {
-        let last: String = sqlx::query_scalar(LOCK_HEAD)
-            .bind(*merchant_id)
-            .bind(to_hex(&GENESIS))
-            .fetch_one(&mut *conn)
-            .await?;
-        *head = from_hex(&last)
-            .ok_or_else(|| StoreError::Corrupt(format!("chain head of merchant {merchant_id}")))?;
-    }
-    let mut chained = Vec::with_capacity(events.len());
-    for e in events {
-        let data = e.data.to_string();
-        let bytes = canonical(
-            e.merchant_id,
-            e.order_id,
-            e.return_id,
-            e.kind,
-            e.actor,
-            &data,
-            now,
-        );
-        let prev = heads.entry(e.merchant_id).or_insert(GENESIS);
-        *prev = chain_hash(prev, &bytes);
-        chained.push(ChainedEvent {
+    let appended: Vec<Appended> = events
+        .iter()
+        .map(|e| Appended {
             merchant_id: e.merchant_id,
             order_id: e.order_id,
             return_id: e.return_id,
             kind: e.kind,
             actor: e.actor,
-            data,
-            hash: to_hex(prev),
-        });
-    }
-    let ids = insert(conn, &chained, now).await?;
-    // Each head moves to its merchant's last event of the batch.
-    for (merchant_id, hash) in &heads {
-        let last_id = events
-            .iter()
-            .zip(&ids)
-            .filter(|(e, _)| e.merchant_id == *merchant_id)
-            .map(|(_, id)| *id)
-            .next_back()
-            .unwrap_or_default();
-        sqlx::query(MOVE_HEAD)
-            .bind(last_id)
-            .bind(to_hex(hash))
-            .bind(*merchant_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(ids)
+            data: e.data.to_string(),
+        })
+        .collect();
+    insert(conn, &appended, now).await
 }
 
 async fn insert(
     conn: &mut AnyConnection,
-    events: &[ChainedEvent<'_>],
+    events: &[Appended<'_>],
     now: i64,
 ) -> StoreResult<Vec<i64>> {
     let rows = serde_json::to_string(events).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod claims;
 pub mod deadlines;
 pub mod disputes;
+pub mod event_chain;
 pub mod events;
 mod group_commit;
 pub mod jobs;
