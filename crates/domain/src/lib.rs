@@ -11,15 +11,18 @@ pub mod decision;
 pub mod dispute;
 pub mod document;
 pub mod email;
+pub mod insights;
 pub mod money;
 pub mod order;
 pub mod photo;
 pub mod policy;
+pub mod quality;
 pub mod reason;
 pub mod refund;
 pub mod returns;
 pub mod rma;
 pub mod time;
+pub mod what_if;
 
 pub use decision::{Decision, DecisionMatrix, DecisionRule, RuleFacts};
 pub use email::Email;

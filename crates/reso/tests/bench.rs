@@ -35,6 +35,7 @@ fn the_quick_benchmark_runs_every_scenario_and_prints_every_table() {
         "### Buyer return requests: HTTP API against bare SQL",
         "### A mixed day at 32 clients",
         "### Deadlines falling due at once",
+        "### The insights dashboard on a large history",
         "### Memory and start-up of the server process",
         "### Goals",
     ] {
@@ -73,6 +74,21 @@ fn the_quick_benchmark_runs_every_scenario_and_prints_every_table() {
         .find(|l| l.starts_with("| SQLite | 1000 |"))
         .unwrap_or_else(|| panic!("no deadline row in\n{stdout}"));
     assert_eq!(cells(deadlines)[2], "1000", "every deadline fired");
+    // Each of the dashboard's four requests answered on 2,000 returns.
+    let dashboard: Vec<_> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| SQLite | 2000 |"))
+        .map(cells)
+        .collect();
+    assert_eq!(dashboard.len(), 4, "{stdout}");
+    assert!(
+        dashboard.iter().any(|c| c[3] == "page, last 30 days"),
+        "{stdout}"
+    );
+    for c in &dashboard {
+        let median: f64 = c[4].parse().expect("median ms");
+        assert!(median > 0.0, "{c:?}");
+    }
     let memory = stdout
         .lines()
         .skip_while(|l| !l.starts_with("### Memory"))

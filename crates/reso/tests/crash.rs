@@ -1,15 +1,22 @@
 //! Crash safety: the real `reso serve` is killed with SIGKILL several times
-//! while clients create returns and refunds, and restarted on the same
-//! database. Afterwards every answered request must be in the database, each
-//! Idempotency-Key must have produced exactly one refund, no payment may be
-//! refunded beyond what was captured, every event must have reached the
-//! webhook receiver, and every deadline that fell due (also while the server
-//! was down) must have fired.
+//! while clients create returns, refunds and claim answers, and restarted on
+//! the same database. Every client retries a request that got no answer with
+//! its Idempotency-Key. Afterwards every answered request must be in the
+//! database, each Idempotency-Key must have produced exactly one return,
+//! refund or claim answer, no payment may be refunded beyond what was
+//! captured, claims must be answered exactly when the merchant heard "yes",
+//! every event must have reached the webhook receiver, and every deadline
+//! that fell due (also while the server was down) must have fired.
 //!
 //! Time: the dev clock restarts at the system time with each process, so
-//! "days passed while Reso was down" is made by moving due reminders into the
-//! past in the database while the server is dead; after the last restart the
-//! dev clock is moved 6 minutes so a killed worker's job leases expire.
+//! "days passed while Reso was down" is made by moving due reminders and
+//! claims' deadlines into the past in the database while the server is dead;
+//! after the last restart the dev clock is moved 6 minutes so a killed
+//! worker's job leases expire.
+//!
+//! Buyers open the claims through the buyer API with magic links the test
+//! signs with the installation's secret, read through the library as the
+//! server reads it.
 //!
 //! Runs on SQLite in a temporary folder, and on PostgreSQL as well when
 //! RESO_TEST_POSTGRES_URL is set.
@@ -18,6 +25,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use reso::app::auth::{sign_buyer_link, BuyerAccess};
+use reso::clock::SystemClock;
+use reso::{AppState, Config};
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, Connection};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +39,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const DAY: i64 = 86_400_000;
 const ORDERS: usize = 12;
+/// Orders with a buyer's claim each, answered during the kills.
+const CLAIMS: usize = 24;
+/// Orders the returns are asked on, with enough mugs to last the kills.
+const RETURN_ORDERS: usize = 8;
+const MUGS: i64 = 30;
 const CAPTURED: i64 = 23_800;
 const KILLS: usize = 4;
 const SEED: u64 = 0x5eed_c0ff_ee15_0006;
@@ -229,6 +244,8 @@ struct Client {
 struct Answer {
     status: StatusCode,
     body: Value,
+    /// An earlier attempt got no answer.
+    retried: bool,
 }
 
 impl Client {
@@ -236,6 +253,7 @@ impl Client {
     /// dying server is retried with the same key, as a careful client would.
     async fn post(&self, path: &str, key: Option<&str>, body: &Value) -> Answer {
         let give_up = Instant::now() + Duration::from_secs(60);
+        let mut retried = false;
         loop {
             let mut req = self
                 .http
@@ -249,11 +267,16 @@ impl Client {
                 let status = res.status();
                 if let Ok(body) = res.json::<Value>().await {
                     if !status.is_server_error() {
-                        return Answer { status, body };
+                        return Answer {
+                            status,
+                            body,
+                            retried,
+                        };
                     }
                 }
             }
             self.retries.fetch_add(1, Ordering::Relaxed);
+            retried = true;
             assert!(Instant::now() < give_up, "no answer for POST {path}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -280,6 +303,14 @@ fn order_body(number: &str, now: i64) -> Value {
     })
 }
 
+/// An order of many mugs: returns of one each can go on through every kill.
+fn mugs_order_body(number: &str, now: i64) -> Value {
+    let mut body = order_body(number, now);
+    body["lines"][1]["quantity"] = json!(MUGS);
+    body["payments"][0]["captured_minor"] = json!(18_900 + MUGS * 2_450);
+    body
+}
+
 /// A refund request that got a 2xx: its key, order and the refunds it promised.
 struct Refunded {
     key: String,
@@ -288,9 +319,25 @@ struct Refunded {
     refunds: Vec<(i64, i64)>,
 }
 
-/// A return request that got a 2xx: the return it created.
+/// A return request that got a 2xx: its key and the return it created.
 struct Returned {
+    key: String,
     id: i64,
+    retried: bool,
+}
+
+/// The answer sent on a claim, and what the server finally said to it.
+struct ClaimAnswer {
+    claim: i64,
+    order: String,
+    key: String,
+    /// yes, yes with a partial amount, or no.
+    decision: &'static str,
+    amount: i64,
+    /// 200: answered; 409: the answer deadline had passed and the claim
+    /// went to the mediators.
+    status: StatusCode,
+    retried: bool,
 }
 
 async fn refund_load(client: Client, worker: u64, stop: Arc<AtomicBool>) -> Vec<Refunded> {
@@ -341,29 +388,85 @@ async fn refund_load(client: Client, worker: u64, stop: Arc<AtomicBool>) -> Vec<
 async fn return_load(client: Client, worker: u64, stop: Arc<AtomicBool>) -> Vec<Returned> {
     let mut rng = Rng(SEED ^ (worker + 101).wrapping_mul(0x9e37_79b9));
     let mut done = Vec::new();
+    let mut k = 0;
     while !stop.load(Ordering::Relaxed) {
-        let order = format!("C-{}", rng.between(1, ORDERS as u64));
+        k += 1;
+        let order = format!("R-{}", rng.between(1, RETURN_ORDERS as u64));
+        let key = format!("return-{worker}-{k}");
         let body = json!({
             "lines": [{ "sku": "MUG-TI", "quantity": 1, "reason": "changed_mind" }],
             "comment": "Two were one too many."
         });
         let answer = client
-            .post(&format!("/api/v1/orders/{order}/returns"), None, &body)
+            .post(
+                &format!("/api/v1/orders/{order}/returns"),
+                Some(&key),
+                &body,
+            )
             .await;
         if answer.status.is_success() {
             done.push(Returned {
+                key,
                 id: answer.body["id"].as_i64().expect("return id"),
+                retried: answer.retried,
             });
         } else {
-            // Both mugs already on their way back.
-            assert!(
-                answer.status.is_client_error(),
-                "{} {}",
+            // Every mug of the order already on its way back.
+            assert_eq!(
                 answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
                 answer.body
             );
         }
-        tokio::time::sleep(Duration::from_millis(rng.between(0, 40))).await;
+        tokio::time::sleep(Duration::from_millis(rng.between(10, 60))).await;
+    }
+    done
+}
+
+/// The merchant answers each claim once, one after the other, spread over
+/// the kills: in full, in part, or no.
+async fn claim_answer_load(client: Client, claims: Vec<(i64, String)>) -> Vec<ClaimAnswer> {
+    let mut rng = Rng(SEED ^ 0xc1a1_5eed);
+    let mut done = Vec::new();
+    for (i, (claim, order)) in claims.into_iter().enumerate() {
+        let (decision, amount, body) = match i % 3 {
+            0 => (
+                "yes",
+                CAPTURED,
+                json!({ "refund": "yes", "message": "Sorry, here is your money back." }),
+            ),
+            1 => (
+                "yes",
+                5_000,
+                json!({ "refund": "yes", "amount_minor": 5_000, "message": "Part of it, as agreed." }),
+            ),
+            _ => (
+                "no",
+                0,
+                json!({ "refund": "no", "message": "The carrier confirms the delivery." }),
+            ),
+        };
+        let key = format!("answer-{claim}");
+        let answer = client
+            .post(&format!("/api/v1/claims/{claim}/answer"), Some(&key), &body)
+            .await;
+        assert!(
+            answer.status == StatusCode::OK || answer.status == StatusCode::CONFLICT,
+            "claim {claim}: {} {}",
+            answer.status,
+            answer.body
+        );
+        done.push(ClaimAnswer {
+            claim,
+            order,
+            key,
+            decision,
+            amount,
+            status: answer.status,
+            retried: answer.retried,
+        });
+        tokio::time::sleep(Duration::from_millis(rng.between(60, 260))).await;
     }
     done
 }
@@ -393,6 +496,66 @@ async fn pairs(db: &Db, sql: &str) -> Vec<(i64, i64)> {
     let v = sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap();
     conn.close().await.ok();
     v
+}
+
+async fn text(db: &Db, sql: &str) -> String {
+    let mut conn = AnyConnection::connect(&db.url).await.unwrap();
+    let v: String = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+    conn.close().await.ok();
+    v
+}
+
+/// The library's state on the test's database, only to sign magic links
+/// with the installation's secret (`server::build_state` reads it, or
+/// creates it before the server first starts).
+async fn links_of(db: &Db) -> AppState {
+    let config = Config {
+        public_url: "http://127.0.0.1".into(),
+        smtp: None,
+        mail_dir: None,
+        secure_cookies: false,
+        simulator_settle_ms: 0,
+    };
+    reso::server::build_state(&db.url, config, Arc::new(SystemClock))
+        .await
+        .expect("library state on the test database")
+}
+
+/// CLAIMS protected orders, each with a "not received" claim its buyer
+/// opened through the buyer API: (claim id, order number).
+async fn open_claims(
+    client: &Client,
+    links: &AppState,
+    merchant_id: i64,
+    start: i64,
+) -> Vec<(i64, String)> {
+    let mut claims = Vec::with_capacity(CLAIMS);
+    for n in 1..=CLAIMS {
+        let number = format!("K-{n}");
+        let order = client
+            .post("/api/v1/orders", None, &order_body(&number, start))
+            .await;
+        assert!(order.status.is_success(), "{}", order.body);
+        let access = BuyerAccess {
+            merchant_id,
+            order_id: order.body["id"].as_i64().expect("order id"),
+            email: format!("{}@buyer.test", number.to_lowercase()),
+        };
+        let token = sign_buyer_link(links, &access, now_ms() + DAY);
+        let res = client
+            .http
+            .post(format!("{}/api/v1/buyer/claims", client.base))
+            .bearer_auth(token)
+            .json(&json!({ "kind": "not_received", "text": "The parcel never came." }))
+            .send()
+            .await
+            .expect("open a claim");
+        let status = res.status();
+        let body: Value = res.json().await.expect("claim json");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        claims.push((body["id"].as_i64().expect("claim id"), number));
+    }
+    claims
 }
 
 async fn execute(db: &Db, sql: &str) -> u64 {
@@ -458,6 +621,9 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
         &db,
     ));
     let key = printed.lines().last().expect("api key").trim().to_string();
+    // The installation's link secret, as `reso serve` reads it (and creates
+    // it here, first): the test signs buyers' magic links with it.
+    let links = links_of(&db).await;
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -490,8 +656,21 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
             .await;
         assert!(order.status.is_success(), "{}", order.body);
     }
+    for n in 1..=RETURN_ORDERS {
+        let order = client
+            .post(
+                "/api/v1/orders",
+                None,
+                &mugs_order_body(&format!("R-{n}"), start),
+            )
+            .await;
+        assert!(order.status.is_success(), "{}", order.body);
+    }
     let deadlines = scalar(&db, "SELECT COUNT(*) FROM deadlines").await;
     assert!(deadlines > 0, "protected orders schedule reminders");
+    let merchant_id = scalar(&db, "SELECT id FROM merchants WHERE slug = 'crash'").await;
+    let claims = open_claims(&client, &links, merchant_id, start).await;
+    drop(links);
 
     // The clients keep going until the last restart is done.
     let stop = Arc::new(AtomicBool::new(false));
@@ -503,19 +682,41 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
     for w in 0..2 {
         returners.push(tokio::spawn(return_load(client.clone(), w, stop.clone())));
     }
+    let answerer = tokio::spawn(claim_answer_load(client.clone(), claims));
 
     let mut rng = Rng(SEED);
     let mut moved_deadlines = 0;
+    let mut moved_claims = 0;
     for kill in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(rng.between(200, 1_200))).await;
         server.kill();
         if kill == 1 {
-            // Days pass while Reso is down: half the reminders fall due.
+            // Days pass while Reso is down: half the reminders fall due…
             let past = now_ms() - 1_000;
             moved_deadlines = execute(
                 &db,
                 &format!(
-                    "UPDATE deadlines SET due_at = {past} WHERE fired_at IS NULL AND id % 2 = 0"
+                    "UPDATE deadlines SET due_at = {past} \
+                     WHERE fired_at IS NULL AND claim_id IS NULL AND id % 2 = 0"
+                ),
+            )
+            .await;
+            // …and a third of the claims' waits end: for the merchant's
+            // answer (the claim goes to the mediators) or for the buyer's
+            // reaction (it closes as answered).
+            moved_claims = execute(
+                &db,
+                &format!(
+                    "UPDATE claims SET due_at = {past} \
+                     WHERE status IN ('awaiting_merchant', 'awaiting_buyer') AND id % 3 = 0"
+                ),
+            )
+            .await;
+            execute(
+                &db,
+                &format!(
+                    "UPDATE deadlines SET due_at = {past} WHERE fired_at IS NULL \
+                     AND claim_id IN (SELECT id FROM claims WHERE due_at = {past})"
                 ),
             )
             .await;
@@ -524,8 +725,10 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
         server = Server::start(&db, port, &base).await;
     }
     assert!(moved_deadlines > 0);
+    assert!(moved_claims > 0);
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::Relaxed);
+    let answered_claims = answerer.await.expect("claim answer client");
 
     let mut refunded = Vec::new();
     for t in refunders {
@@ -583,14 +786,19 @@ async fn answered_requests_survive_sigkill_and_due_work_runs_after_restart() {
 
     let retries = client.retries.load(Ordering::Relaxed);
     eprintln!(
-        "{} refunds and {} returns answered; {retries} attempts lost to kills",
+        "{} refunds, {} returns and {} claim answers answered; {retries} attempts lost to kills; \
+         answered after a retry: {} returns, {} claim answers",
         refunded.len(),
-        returned.len()
+        returned.len(),
+        answered_claims.len(),
+        returned.iter().filter(|r| r.retried).count(),
+        answered_claims.iter().filter(|a| a.retried).count(),
     );
     // The kills must have hit requests, or the test proves nothing.
     assert!(retries > 0, "no request was cut off by a kill");
     check_refunds(&db, &refunded).await;
     check_returns(&db, &returned).await;
+    check_claims(&db, &answered_claims, server_now(&client).await).await;
     check_deliveries(&db, &receiver, events_before).await;
     drop(server);
 }
@@ -655,21 +863,115 @@ async fn check_returns(db: &Db, returned: &[Returned]) {
     assert!(!returned.is_empty(), "some returns were answered");
     let ids: BTreeSet<i64> = returned.iter().map(|r| r.id).collect();
     assert_eq!(ids.len(), returned.len(), "one return per answer");
+    // Exactly the answered returns are stored: a retry after a lost answer
+    // carried its key and got the first return back instead of a second.
     let stored: BTreeSet<i64> = pairs(db, "SELECT id, id FROM returns")
         .await
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    // Every answered return is stored. Creating a return takes no
-    // Idempotency-Key, so a retry after a lost answer may add one more:
-    // those show up here as stored but never answered.
-    let lost: Vec<&i64> = ids.difference(&stored).collect();
-    assert!(lost.is_empty(), "answered returns missing: {lost:?}");
-    let unanswered = stored.difference(&ids).count();
+    assert_eq!(stored, ids, "stored returns = answered returns");
+    for r in returned {
+        let answers = pairs(
+            db,
+            &format!(
+                "SELECT response_status, COUNT(*) FROM idempotency_keys WHERE key = '{}' \
+                 GROUP BY response_status",
+                r.key
+            ),
+        )
+        .await;
+        assert_eq!(answers, vec![(201, 1)], "return key {}", r.key);
+    }
+}
+
+/// Every claim got one final answer from the server: 200 (answered, exactly
+/// once, refunded once on "yes") or 409 (its answer deadline had passed);
+/// the database agrees claim by claim, and no claim waits past its deadline.
+async fn check_claims(db: &Db, answers: &[ClaimAnswer], server_now: i64) {
+    assert_eq!(answers.len(), CLAIMS, "every claim got a final answer");
+    let answered: Vec<&ClaimAnswer> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .collect();
+    assert!(!answered.is_empty(), "some claims were answered");
     eprintln!(
-        "returns: {} answered, {unanswered} stored without an answer (retries)",
-        ids.len()
+        "claims: {} answered, {} past their deadline first",
+        answered.len(),
+        answers.len() - answered.len()
     );
+    for a in answers {
+        let order = format!("(SELECT id FROM orders WHERE number = '{}')", a.order);
+        let facts = pairs(
+            db,
+            &format!(
+                "SELECT COALESCE(answered_at, 0), COALESCE(answer_amount_minor, -1) FROM claims WHERE id = {}",
+                a.claim
+            ),
+        )
+        .await;
+        let answer_events = scalar(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM events WHERE kind = 'claim.answered' AND order_id = {order}"
+            ),
+        )
+        .await;
+        let refunds = pairs(
+            db,
+            &format!("SELECT id, amount_minor FROM refunds WHERE order_id = {order}"),
+        )
+        .await;
+        let keys = scalar(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM idempotency_keys WHERE key = '{}'",
+                a.key
+            ),
+        )
+        .await;
+        let status = text(
+            db,
+            &format!("SELECT status FROM claims WHERE id = {}", a.claim),
+        )
+        .await;
+        if a.status == StatusCode::OK {
+            let (answered_at, amount) = facts[0];
+            assert!(answered_at > 0, "claim {} answered", a.claim);
+            assert_eq!(amount, a.amount, "claim {} amount", a.claim);
+            assert_eq!(answer_events, 1, "claim {} answered once", a.claim);
+            assert_eq!(keys, 1, "claim {} key stored once", a.claim);
+            let want: Vec<i64> = if a.decision == "yes" {
+                vec![a.amount]
+            } else {
+                vec![]
+            };
+            let got: Vec<i64> = refunds.iter().map(|(_, amount)| *amount).collect();
+            assert_eq!(got, want, "claim {} refunds", a.claim);
+            assert!(
+                status == "awaiting_buyer" || status == "closed",
+                "claim {} answered but {status}",
+                a.claim
+            );
+        } else {
+            // Refused because the merchant's time was up: nothing of the
+            // answer may have stayed, and the mediators have the claim.
+            assert_eq!(facts[0], (0, -1), "claim {} not answered", a.claim);
+            assert_eq!((answer_events, keys), (0, 0), "claim {}", a.claim);
+            assert!(refunds.is_empty(), "claim {} refunded", a.claim);
+            assert_eq!(status, "escalated", "claim {}", a.claim);
+        }
+    }
+    // Every claim deadline that passed has taken effect.
+    let waiting_past_due = scalar(
+        db,
+        &format!(
+            "SELECT COUNT(*) FROM claims WHERE due_at <= {server_now} \
+             AND status IN ('awaiting_merchant', 'awaiting_buyer', 'awaiting_documents')"
+        ),
+    )
+    .await;
+    assert_eq!(waiting_past_due, 0, "claims waiting past their deadline");
 }
 
 async fn check_deliveries(db: &Db, receiver: &Receiver, events_before: i64) {

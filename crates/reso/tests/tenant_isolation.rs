@@ -54,6 +54,7 @@ struct Tenant {
     claim_attachment_id: i64,
     webhook_id: i64,
     provider_account_id: i64,
+    quality_alert_id: i64,
     buyer_email: String,
     /// A signed buyer link to this shop's order.
     link: String,
@@ -262,6 +263,8 @@ async fn order_objects(
         email: buyer_email.clone(),
     };
     let link = sign_buyer_link(state, &access, START + MAGIC_LINK_MS);
+    let quality_sku = format!("{tag}-LAMP-QA");
+    let quality_alert_id = quality_alert(state, merchant.id, &quality_sku).await;
     let identifying = vec![
         number.clone(),
         buyer_email.clone(),
@@ -275,6 +278,7 @@ async fn order_objects(
         hook_url,
         admin_email.clone(),
         merchant.name.clone(),
+        quality_sku,
     ];
     Tenant {
         api_key,
@@ -289,11 +293,37 @@ async fn order_objects(
         claim_attachment_id,
         webhook_id: hook["id"].as_i64().expect("webhook id"),
         provider_account_id: account["id"].as_i64().expect("account id"),
+        quality_alert_id,
         buyer_email,
         link,
         identifying,
         merchant,
     }
+}
+
+/// A quality alert of the shop's, as the worker's sweep would record it.
+async fn quality_alert(state: &reso::AppState, merchant_id: i64, sku: &str) -> i64 {
+    let mut tx = state.db.begin().await.expect("tx");
+    let id = reso::store::quality_alerts::insert(
+        &mut tx,
+        &reso::store::quality_alerts::NewAlert {
+            merchant_id,
+            sku,
+            title: "Brass desk lamp",
+            rate_bp: 1_400,
+            threshold_bp: 1_000,
+            sold: 50,
+            returned: 7,
+            by_reason: &json!({ "defective": 7 }),
+            comments: &[],
+            window_from: START - 90 * DAY,
+        },
+        START,
+    )
+    .await
+    .expect("quality alert");
+    tx.commit().await.expect("commit");
+    id
 }
 
 async fn world() -> World {
@@ -429,6 +459,7 @@ fn fill_api_param(path: &str, name: &str, b: &Tenant) -> String {
         "attachment_id" if claim_path => b.claim_attachment_id.to_string(),
         "slug" => b.merchant.slug.clone(),
         "account_id" => b.provider_account_id.to_string(),
+        "id" if path.starts_with("/api/v1/quality-alerts/") => b.quality_alert_id.to_string(),
         // Not an object of B's: a provider name, the same for every shop.
         "provider" => "stripe".into(),
         _ => panic!("{path}: no rule to fill path parameter {{{name}}}"),
@@ -468,6 +499,9 @@ fn api_body(method: &str, path: &str) -> Body {
         }
         ("POST", "/api/v1/mediation/login") => {
             j(json!({ "email": "ops@acme.test", "password": PASSWORD }))
+        }
+        ("POST", "/api/v1/decision-matrix/what-if") => {
+            j(json!({ "decision_matrix": { "rules": [] } }))
         }
         ("PUT", "/api/v1/merchant") => j(json!({})),
         ("PUT", "/api/v1/merchant/protection") => j(json!({})),
@@ -744,6 +778,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/login"),
     ("POST", "/admin/logout"),
     ("GET", "/admin/returns"),
+    ("GET", "/admin/insights"),
     ("GET", "/admin/returns/{id}"),
     ("GET", "/admin/returns/{id}/photos/{photo_id}"),
     ("POST", "/admin/returns/{id}/authorize"),
@@ -777,6 +812,9 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/orders/{id}"),
     ("POST", "/admin/orders/{id}/goodwill"),
     ("GET", "/admin/orders/{id}/evidence.zip"),
+    ("GET", "/admin/exports/returns.csv"),
+    ("GET", "/admin/exports/refunds.csv"),
+    ("GET", "/admin/exports/claims.csv"),
     ("GET", "/admin/settings"),
     ("POST", "/admin/settings"),
     ("GET", "/admin/settings/protection"),
@@ -784,6 +822,10 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings/webhooks"),
     ("POST", "/admin/settings/webhooks/{id}/disable"),
     ("POST", "/admin/settings/api-keys"),
+    ("POST", "/admin/settings/decision-matrix/what-if"),
+    ("GET", "/admin/quality-alerts"),
+    ("POST", "/admin/quality-alerts/rule"),
+    ("POST", "/admin/quality-alerts/{id}/acknowledge"),
 ];
 
 const BUYER_ROUTES: &[(&str, &str)] = &[
@@ -840,6 +882,8 @@ fn page_routes_in_source(prefix: &str) -> BTreeSet<String> {
         include_str!("../src/web/admin/claims.rs"),
         include_str!("../src/web/admin/messages.rs"),
         include_str!("../src/web/admin/evidence.rs"),
+        include_str!("../src/web/admin/exports.rs"),
+        include_str!("../src/web/admin/quality_alerts.rs"),
         include_str!("../src/web/buyer/mod.rs"),
         include_str!("../src/web/buyer/protection.rs"),
         include_str!("../src/web/buyer/messages.rs"),
@@ -893,6 +937,9 @@ fn fill_page(template: &str, t: &Tenant, slug: &str, token: &str) -> String {
             "id" if template.starts_with("/admin/returns/") => t.return_id.to_string(),
             "id" if template.starts_with("/admin/orders/") => t.order_id.to_string(),
             "id" if template.starts_with("/admin/settings/webhooks/") => t.webhook_id.to_string(),
+            "id" if template.starts_with("/admin/quality-alerts/") => {
+                t.quality_alert_id.to_string()
+            }
             "attachment_id" if claim_path => t.claim_attachment_id.to_string(),
             "attachment_id" => t.return_attachment_id.to_string(),
             other => panic!("{template}: no rule to fill {{{other}}}"),

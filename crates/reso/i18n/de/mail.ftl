@@ -202,3 +202,18 @@ mail-staff-intro-claim-dispute-unanswered = Die Frist des Zahlungsanbieters für
 mail-staff-subject-claim-dispute-decided = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } entschieden
 mail-staff-intro-claim-dispute-decided-won = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } zu Ihren Gunsten entschieden.
 mail-staff-intro-claim-dispute-decided-lost = Der Zahlungsanbieter hat den Streitfall zu Bestellung { $order } zugunsten des Käufers entschieden: Der Käufer behält das Geld.
+
+## Qualitätswarnungen (an das Team)
+mail-staff-subject-quality-alert = Retourenquote der SKU { $sku } aus Qualitätsgründen: { $rate }
+mail-staff-intro-quality-alert = { $returned } der { $sold } in den letzten { $window } Tagen verkauften Einheiten der SKU { $sku } kamen beschädigt, defekt oder nicht wie beschrieben zurück: { $rate }, auf oder über Ihrer Schwelle von { $threshold }.
+mail-staff-quality-alert-next = Bitte prüfen Sie Produkt, Beschreibung und Verpackung, bevor weitere Einheiten versandt werden. Unten stehen die neuesten Kommentare der Käufer; die Seite der Warnung zeigt alle.
+mail-quality-alert-rate = { $rate } ({ $returned } von { $sold } verkauften)
+mail-fact-sku = SKU
+mail-fact-product = Produkt
+mail-fact-return-rate = Retourenquote
+mail-fact-quality-reasons = Gründe
+mail-fact-buyer-comments = Kommentare der Käufer
+mail-quality-reason-damaged = Beschädigt
+mail-quality-reason-defective = Defekt
+mail-quality-reason-not-as-described = Nicht wie beschrieben
+mail-staff-action-quality-alert = Qualitätswarnung öffnen

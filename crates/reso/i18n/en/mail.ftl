@@ -202,3 +202,18 @@ mail-staff-intro-claim-dispute-unanswered = The payment provider's deadline for 
 mail-staff-subject-claim-dispute-decided = The payment provider decided the dispute on order { $order }
 mail-staff-intro-claim-dispute-decided-won = The payment provider decided the dispute on order { $order } for you.
 mail-staff-intro-claim-dispute-decided-lost = The payment provider decided the dispute on order { $order } for the buyer: the buyer keeps the money.
+
+## Quality alerts (to staff)
+mail-staff-subject-quality-alert = Return rate for SKU { $sku } is { $rate } for quality reasons
+mail-staff-intro-quality-alert = { $returned } of the { $sold } units of SKU { $sku } sold in the last { $window } days came back damaged, defective or not as described: { $rate }, at or above your threshold of { $threshold }.
+mail-staff-quality-alert-next = Please check the product, its description and its packaging before more of it ships. The latest buyers' comments are below; the alert page shows all of them.
+mail-quality-alert-rate = { $rate } ({ $returned } of { $sold } sold)
+mail-fact-sku = SKU
+mail-fact-product = Product
+mail-fact-return-rate = Return rate
+mail-fact-quality-reasons = Reasons
+mail-fact-buyer-comments = Buyers' comments
+mail-quality-reason-damaged = Damaged
+mail-quality-reason-defective = Defective
+mail-quality-reason-not-as-described = Not as described
+mail-staff-action-quality-alert = Open the quality alert

@@ -202,3 +202,18 @@ mail-staff-intro-claim-dispute-unanswered = El plazo del proveedor de pagos para
 mail-staff-subject-claim-dispute-decided = El proveedor de pagos ha resuelto la disputa del pedido { $order }
 mail-staff-intro-claim-dispute-decided-won = El proveedor de pagos ha resuelto la disputa del pedido { $order } a tu favor.
 mail-staff-intro-claim-dispute-decided-lost = El proveedor de pagos ha resuelto la disputa del pedido { $order } a favor del comprador: el comprador se queda con el dinero.
+
+## Alertas de calidad (al personal)
+mail-staff-subject-quality-alert = La tasa de devolución del SKU { $sku } por motivos de calidad es { $rate }
+mail-staff-intro-quality-alert = { $returned } de las { $sold } unidades del SKU { $sku } vendidas en los últimos { $window } días volvieron dañadas, defectuosas o no conformes a la descripción: { $rate }, igual o por encima de tu umbral del { $threshold }.
+mail-staff-quality-alert-next = Revisa el producto, su descripción y su embalaje antes de enviar más. Abajo están los últimos comentarios de los compradores; la página de la alerta los muestra todos.
+mail-quality-alert-rate = { $rate } ({ $returned } de { $sold } vendidas)
+mail-fact-sku = SKU
+mail-fact-product = Producto
+mail-fact-return-rate = Tasa de devolución
+mail-fact-quality-reasons = Motivos
+mail-fact-buyer-comments = Comentarios de los compradores
+mail-quality-reason-damaged = Dañado
+mail-quality-reason-defective = Defectuoso
+mail-quality-reason-not-as-described = No conforme a la descripción
+mail-staff-action-quality-alert = Abrir la alerta de calidad

@@ -202,3 +202,18 @@ mail-staff-intro-claim-dispute-unanswered = L'échéance du prestataire de paiem
 mail-staff-subject-claim-dispute-decided = Le prestataire de paiement a tranché le litige sur la commande { $order }
 mail-staff-intro-claim-dispute-decided-won = Le prestataire de paiement a tranché le litige sur la commande { $order } en votre faveur.
 mail-staff-intro-claim-dispute-decided-lost = Le prestataire de paiement a tranché le litige sur la commande { $order } en faveur de l'acheteur : l'acheteur garde l'argent.
+
+## Alertes qualité (au personnel)
+mail-staff-subject-quality-alert = Le taux de retour du SKU { $sku } pour des raisons de qualité est de { $rate }
+mail-staff-intro-quality-alert = { $returned } des { $sold } unités du SKU { $sku } vendues ces { $window } derniers jours sont revenues endommagées, défectueuses ou non conformes à la description : { $rate }, au niveau ou au-dessus de votre seuil de { $threshold }.
+mail-staff-quality-alert-next = Vérifiez le produit, sa description et son emballage avant d'en expédier davantage. Les derniers commentaires des acheteurs figurent ci-dessous ; la page de l'alerte les montre tous.
+mail-quality-alert-rate = { $rate } ({ $returned } sur { $sold } vendues)
+mail-fact-sku = SKU
+mail-fact-product = Produit
+mail-fact-return-rate = Taux de retour
+mail-fact-quality-reasons = Motifs
+mail-fact-buyer-comments = Commentaires des acheteurs
+mail-quality-reason-damaged = Endommagé
+mail-quality-reason-defective = Défectueux
+mail-quality-reason-not-as-described = Non conforme à la description
+mail-staff-action-quality-alert = Ouvrir l'alerte qualité

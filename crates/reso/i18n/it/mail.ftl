@@ -202,3 +202,18 @@ mail-staff-intro-claim-dispute-unanswered = La scadenza del fornitore di pagamen
 mail-staff-subject-claim-dispute-decided = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order }
 mail-staff-intro-claim-dispute-decided-won = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order } a tuo favore.
 mail-staff-intro-claim-dispute-decided-lost = Il fornitore di pagamento ha deciso la contestazione sull'ordine { $order } a favore dell'acquirente: l'acquirente tiene il denaro.
+
+## Avvisi di qualità (allo staff)
+mail-staff-subject-quality-alert = Il tasso di reso dello SKU { $sku } per motivi di qualità è { $rate }
+mail-staff-intro-quality-alert = { $returned } delle { $sold } unità dello SKU { $sku } vendute negli ultimi { $window } giorni sono tornate danneggiate, difettose o non conformi alla descrizione: { $rate }, pari o oltre la tua soglia del { $threshold }.
+mail-staff-quality-alert-next = Controlla il prodotto, la descrizione e l'imballaggio prima di spedirne altri. Qui sotto trovi gli ultimi commenti degli acquirenti; la pagina dell'avviso li mostra tutti.
+mail-quality-alert-rate = { $rate } ({ $returned } su { $sold } vendute)
+mail-fact-sku = SKU
+mail-fact-product = Prodotto
+mail-fact-return-rate = Tasso di reso
+mail-fact-quality-reasons = Motivi
+mail-fact-buyer-comments = Commenti degli acquirenti
+mail-quality-reason-damaged = Danneggiato
+mail-quality-reason-defective = Difettoso
+mail-quality-reason-not-as-described = Non conforme alla descrizione
+mail-staff-action-quality-alert = Apri l'avviso di qualità

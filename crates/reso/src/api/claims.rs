@@ -1,13 +1,14 @@
 //! /api/v1/claims and order protection: the merchant's side of buyer protection.
 
-use super::auth::ApiCaller;
+use super::auth::{idempotency_key, ApiCaller};
 use super::claim_dto::*;
+use super::orders::request_hash;
 use super::problem::{ApiError, ApiResult, Problem};
-use crate::app::{self, claims::Upload, AppError};
+use crate::app::{self, claims::Upload, idempotency::Idempotency, AppError};
 use crate::store::{self, claims::ClaimRecord};
 use crate::AppState;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::WithRejection;
@@ -221,18 +222,28 @@ pub async fn show(
 
 /// Answers the claim within the deadline. "yes" refunds at once through the
 /// refund path (never more than captured); "yes_after_return" links a return;
-/// the amount defaults to the order value; the message is required.
-#[utoipa::path(post, path = "/api/v1/claims/{id}/answer", tag = "claims", request_body = AnswerIn, params(("id" = i64, Path)),
+/// the amount defaults to the order value; the message is required. With an
+/// `Idempotency-Key` header a retry with the same key and body gets the
+/// answered claim again instead of "already answered".
+#[utoipa::path(post, path = "/api/v1/claims/{id}/answer", tag = "claims", request_body = AnswerIn,
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 200, body = ClaimOut), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "already answered, or the deadline passed"), (status = 422, body = Problem)),
+        (status = 409, body = Problem, description = "already answered, the deadline passed, or a request with this key is still being processed"),
+        (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn answer(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     WithRejection(Json(body), _): JsonBody<AnswerIn>,
 ) -> ApiResult<Json<ClaimOut>> {
     let id = claim_id(&id)?;
+    let key = idempotency_key(&headers)?;
+    let idem = key.as_deref().map(|k| Idempotency {
+        key: k,
+        request_hash: answer_hash(id, &body),
+    });
     let decision = RefundDecision::parse(&body.refund).ok_or_else(|| {
         ApiError::unprocessable(format!(
             "refund: '{}' is not one of yes, yes_after_return, no",
@@ -257,8 +268,22 @@ pub async fn answer(
         return_id: body.return_id,
         uploads: Vec::new(),
     };
-    let c = app::claims::answer(&state, &caller.merchant, id, a, &caller.actor).await?;
-    Ok(Json(claim_out(&state, &c).await?))
+    let done = app::claims::answer_with_key(
+        &state,
+        &caller.merchant,
+        id,
+        a,
+        idem.as_ref(),
+        &caller.actor,
+    )
+    .await?;
+    Ok(Json(claim_out(&state, &done.value).await?))
+}
+
+/// The answer as the key's digest sees it: the claim and every field sent.
+fn answer_hash(id: i64, body: &AnswerIn) -> String {
+    let fields = serde_json::json!([body.refund, body.amount_minor, body.message, body.return_id]);
+    request_hash(&["claim-answer", &id.to_string(), &fields.to_string()])
 }
 
 /// Answers a chargeback or provider claim before the provider's deadline:

@@ -1,17 +1,21 @@
 //! /api/v1 message threads on returns and claims, the unanswered count, and
 //! the evidence pack of an order.
 
-use super::auth::ApiCaller;
+use super::auth::{idempotency_key, ApiCaller};
+use super::orders::request_hash;
 use super::problem::{ApiError, ApiResult, Problem};
-use crate::app::{self, claims::Upload, messages::Author, messages::Subject};
+use crate::app::{
+    self, claims::Upload, idempotency::Idempotency, messages::Author, messages::Subject,
+};
 use crate::store::messages::MessageRecord;
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reso_domain::document::{MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// Ten attachments of 10 MB each, plus the text.
@@ -154,12 +158,43 @@ async fn post(
     state: &AppState,
     caller: &ApiCaller,
     subject: Subject,
+    headers: &HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+    let key = idempotency_key(headers)?;
     let (body, uploads) = read_message(multipart).await?;
+    let idem = key.as_deref().map(|k| Idempotency {
+        key: k,
+        request_hash: message_hash(subject, &body, &uploads),
+    });
     let author = Author::Staff(caller.actor.clone());
-    let m = app::messages::post(state, &caller.merchant, subject, &author, &body, uploads).await?;
-    Ok((StatusCode::CREATED, Json(MessageOut::new(&m))))
+    let done = app::messages::post_with_key(
+        state,
+        &caller.merchant,
+        subject,
+        &author,
+        &body,
+        uploads,
+        idem.as_ref(),
+    )
+    .await?;
+    let status = if done.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(MessageOut::new(&done.value))))
+}
+
+/// The message as the key's digest sees it: the thread, the text, and each
+/// attachment's name and content.
+fn message_hash(subject: Subject, body: &str, uploads: &[Upload]) -> String {
+    let files: Vec<serde_json::Value> = uploads
+        .iter()
+        .map(|u| serde_json::json!([u.filename, format!("{:x}", Sha256::digest(&u.bytes))]))
+        .collect();
+    let fields = serde_json::json!([subject.code(), subject.id(), body, files]);
+    request_hash(&["message", &fields.to_string()])
 }
 
 /// A file as a download: never rendered inline, never sniffed into HTML.
@@ -234,17 +269,29 @@ pub async fn return_thread(
 }
 
 /// The shop writes on a return's thread (multipart/form-data: a `body` text field of 1–5000 characters and up to 10 `attachment` files, PDF or images, 10 MB each). The buyer is mailed; earlier buyer messages count as answered.
-#[utoipa::path(post, path = "/api/v1/returns/{id}/messages", tag = "messages", params(("id" = i64, Path)),
+/// With an `Idempotency-Key` header a retry with the same key and content gets the first message (200) instead of posting it twice.
+#[utoipa::path(post, path = "/api/v1/returns/{id}/messages", tag = "messages",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     request_body(content_type = "multipart/form-data", content = String, description = "`body` text field, `attachment` file fields"),
-    responses((status = 201, body = MessageOut), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = MessageOut), (status = 200, body = MessageOut, description = "replay of an earlier request"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "a request with this key is still being processed"),
+        (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn post_on_return(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
-    post(&state, &caller, subject_of("return", &id)?, multipart).await
+    post(
+        &state,
+        &caller,
+        subject_of("return", &id)?,
+        &headers,
+        multipart,
+    )
+    .await
 }
 
 /// The conversation on a claim, oldest message first (buyer, shop and mediators).
@@ -258,18 +305,29 @@ pub async fn claim_thread(
     list(&state, &caller, subject_of("claim", &id)?).await
 }
 
-/// The shop writes on a claim's thread (same body as for returns).
-#[utoipa::path(post, path = "/api/v1/claims/{id}/messages", tag = "messages", params(("id" = i64, Path)),
+/// The shop writes on a claim's thread (same body and Idempotency-Key as for returns).
+#[utoipa::path(post, path = "/api/v1/claims/{id}/messages", tag = "messages",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     request_body(content_type = "multipart/form-data", content = String, description = "`body` text field, `attachment` file fields"),
-    responses((status = 201, body = MessageOut), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = MessageOut), (status = 200, body = MessageOut, description = "replay of an earlier request"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "a request with this key is still being processed"),
+        (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn post_on_claim(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
-    post(&state, &caller, subject_of("claim", &id)?, multipart).await
+    post(
+        &state,
+        &caller,
+        subject_of("claim", &id)?,
+        &headers,
+        multipart,
+    )
+    .await
 }
 
 /// Downloads an attachment of a return's thread.

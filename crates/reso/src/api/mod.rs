@@ -10,13 +10,17 @@ pub mod dev_clock;
 mod doc_problems;
 pub mod dto;
 pub mod events;
+pub mod exports;
+pub mod insights;
 pub mod mediation;
 pub mod merchant;
 pub mod messages;
 pub mod orders;
 pub mod payment_providers;
 pub mod problem;
+pub mod quality_alerts;
 pub mod returns;
+pub mod what_if;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -37,7 +41,7 @@ use utoipa::{Modify, OpenApi};
         returns::request_photos, returns::add_photos, returns::ship_back, returns::receive, returns::inspect,
         returns::withdraw, returns::refund,
         events::feed, events::add_webhook, events::list_webhooks, events::delete_webhook,
-        merchant::show, merchant::update,
+        merchant::show, merchant::update, what_if::replay,
         payment_providers::list, payment_providers::connect, payment_providers::disconnect,
         payment_providers::ingress,
         messages::return_thread, messages::post_on_return, messages::return_attachment,
@@ -49,9 +53,12 @@ use utoipa::{Modify, OpenApi};
         mediation::login, mediation::queue, mediation::show, mediation::document,
         mediation::request_documents, mediation::decide, mediation::insolvent,
         mediation::thread, mediation::post_message, mediation::message_attachment,
+        quality_alerts::list, quality_alerts::acknowledge,
+        insights::show,
+        exports::returns, exports::refunds, exports::claims,
     ),
     modifiers(&ApiKeyAuth, &CommonProblems),
-    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "payment providers"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"))
+    tags((name = "orders"), (name = "returns"), (name = "refunds"), (name = "events"), (name = "webhooks"), (name = "merchant"), (name = "payment providers"), (name = "messages"), (name = "claims"), (name = "buyer"), (name = "mediation"), (name = "quality"), (name = "insights"), (name = "exports"))
 )]
 pub struct ApiDoc;
 
@@ -129,6 +136,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/webhooks/{id}", delete(events::delete_webhook))
         .route("/merchant", get(merchant::show).put(merchant::update))
+        .route("/decision-matrix/what-if", post(what_if::replay))
         .route("/payment-providers", get(payment_providers::list))
         .route(
             "/payment-providers/{provider}",
@@ -204,6 +212,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/mediation/merchants/{slug}/insolvent",
             post(mediation::insolvent),
+        )
+        .route("/exports/returns", get(exports::returns))
+        .route("/exports/refunds", get(exports::refunds))
+        .route("/exports/claims", get(exports::claims))
+        .route("/insights", get(insights::show))
+        .route("/quality-alerts", get(quality_alerts::list))
+        .route(
+            "/quality-alerts/{id}/acknowledge",
+            post(quality_alerts::acknowledge),
         )
         .fallback(no_such_endpoint);
     Router::new()

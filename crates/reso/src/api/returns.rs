@@ -4,7 +4,7 @@ use super::auth::{idempotency_key, ApiCaller};
 use super::dto::*;
 use super::orders::{page_limit, parse_cursor, parse_method, request_hash};
 use super::problem::{ApiError, ApiResult, Problem};
-use crate::app::{self, refunds::Idempotency, returns::Photo, AppError};
+use crate::app::{self, idempotency::Idempotency, returns::Photo, AppError};
 use crate::store::{self, returns::QueueFilter};
 use crate::AppState;
 use axum::extract::{Multipart, Path, Query, State};
@@ -33,14 +33,26 @@ async fn answer(
 }
 
 /// Asks for a return on behalf of the buyer. The decision matrix decides at once.
-#[utoipa::path(post, path = "/api/v1/orders/{number}/returns", tag = "returns", request_body = ReturnIn, params(("number" = String, Path)),
-    responses((status = 201, body = ReturnOut), (status = 404, body = Problem), (status = 422, body = Problem)), security(("api_key" = [])))]
+/// Send an `Idempotency-Key` header: a retry with the same key and body gets
+/// the return the first request created (200) instead of a second one.
+#[utoipa::path(post, path = "/api/v1/orders/{number}/returns", tag = "returns", request_body = ReturnIn,
+    params(("number" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
+    responses((status = 201, body = ReturnOut), (status = 200, body = ReturnOut, description = "replay of an earlier request"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "a request with this key is still being processed"),
+        (status = 422, body = Problem)),
+    security(("api_key" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(number): Path<String>,
+    headers: HeaderMap,
     WithRejection(Json(body), _): JsonBody<ReturnIn>,
 ) -> ApiResult<(StatusCode, Json<ReturnOut>)> {
+    let key = idempotency_key(&headers)?;
+    let idem = key.as_deref().map(|k| Idempotency {
+        key: k,
+        request_hash: return_request_hash(&number, &body),
+    });
     let order = app::orders::lines_by_number(&state, caller.merchant.id, &number).await?;
     let mut lines = Vec::with_capacity(body.lines.len());
     for (i, l) in body.lines.iter().enumerate() {
@@ -90,12 +102,34 @@ pub async fn create(
     } else {
         buyer
     };
-    let r = app::returns::request(&state, &caller.merchant, order.id, request, &actor).await?;
-    let quote = app::returns::quote(&caller.merchant, &r).ok();
-    Ok((
-        StatusCode::CREATED,
-        Json(ReturnOut::new(&r, quote.as_ref())),
-    ))
+    let done = app::returns::request_with_key(
+        &state,
+        &caller.merchant,
+        order.id,
+        request,
+        idem.as_ref(),
+        &actor,
+    )
+    .await?;
+    let status = if done.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let quote = app::returns::quote(&caller.merchant, &done.value).ok();
+    Ok((status, Json(ReturnOut::new(&done.value, quote.as_ref()))))
+}
+
+/// The request as the key's digest sees it: the order and every field sent,
+/// JSON-encoded so that no text can pass for another field.
+fn return_request_hash(number: &str, body: &ReturnIn) -> String {
+    let lines: Vec<serde_json::Value> = body
+        .lines
+        .iter()
+        .map(|l| serde_json::json!([l.order_line_id, l.sku, l.quantity, l.reason]))
+        .collect();
+    let fields = serde_json::json!([lines, body.comment, body.refund_method]);
+    request_hash(&["return-request", number, &fields.to_string()])
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,6 +3,7 @@
 
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
+use super::idempotency::{self, Idempotency, Keyed};
 use super::{refunds, Actor, AppError, AppResult};
 use crate::store::{self, claims::ClaimRecord, deadlines::NewDeadline, merchants::Merchant, Tx};
 use crate::AppState;
@@ -430,9 +431,28 @@ pub async fn answer(
     a: Answer,
     actor: &Actor,
 ) -> AppResult<ClaimRecord> {
+    Ok(answer_with_key(state, merchant, claim_id, a, None, actor)
+        .await?
+        .value)
+}
+
+/// `answer` sent with an Idempotency-Key: a retry gets the claim the first
+/// request answered instead of "already answered".
+pub async fn answer_with_key(
+    state: &AppState,
+    merchant: &Merchant,
+    claim_id: i64,
+    a: Answer,
+    key: Option<&Idempotency<'_>>,
+    actor: &Actor,
+) -> AppResult<Keyed<ClaimRecord>> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let mut c = load_for_change(&mut tx, merchant.id, claim_id, now).await?;
+    if let Some(answered) = idempotency::replay(&mut tx, merchant.id, key).await? {
+        let value = store::claims::load(&mut tx, merchant.id, answered).await?;
+        return idempotency::replayed(tx, value).await;
+    }
     let expected = c.claim.status;
     let variant = c.claim.answer(
         a.decision,
@@ -495,8 +515,12 @@ pub async fn answer(
         now,
     )
     .await?;
+    idempotency::remember(&mut tx, merchant.id, key, 200, &c.id, now).await?;
     tx.commit().await?;
-    Ok(c)
+    Ok(Keyed {
+        value: c,
+        replayed: false,
+    })
 }
 
 /// The buyer's reaction to the merchant's answer.

@@ -41,6 +41,7 @@ pub const STAFF_NOTIFICATIONS: &[&str] = &[
     "claim.dispute_unanswered",
     "claim.dispute_decided",
     "message.posted",
+    "quality.alert_raised",
 ];
 
 /// Events that wait for the shop to act, against a deadline: mailed to the
@@ -53,6 +54,8 @@ pub const STAFF_MUST_KNOW: &[&str] = &[
     "claim.dispute_answer_refused",
     // Money the shop thought paid back is owed to the buyer again.
     "refund.reversed",
+    // A product keeps coming back broken: the next batch should not ship as is.
+    "quality.alert_raised",
 ];
 
 /// The merchant addresses to notify of an event.

@@ -5,6 +5,7 @@
 use super::claims::Upload;
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
+use super::idempotency::{self, Idempotency, Keyed};
 use super::{Actor, AppError, AppResult};
 use crate::store::messages::{MessageRecord, NewMessage, Unanswered};
 use crate::store::{self, merchants::Merchant, merchants::NotificationPrefs, Tx};
@@ -113,6 +114,24 @@ pub async fn post(
     body: &str,
     attachments: Vec<Upload>,
 ) -> AppResult<MessageRecord> {
+    Ok(
+        post_with_key(state, merchant, subject, author, body, attachments, None)
+            .await?
+            .value,
+    )
+}
+
+/// `post` sent with an Idempotency-Key: a retry gets the message the first
+/// request posted instead of posting (and mailing) it twice.
+pub async fn post_with_key(
+    state: &AppState,
+    merchant: &Merchant,
+    subject: Subject,
+    author: &Author,
+    body: &str,
+    attachments: Vec<Upload>,
+    key: Option<&Idempotency<'_>>,
+) -> AppResult<Keyed<MessageRecord>> {
     let body = check_body(body)?;
     let files: Vec<(&str, &[u8])> = attachments
         .iter()
@@ -122,6 +141,19 @@ pub async fn post(
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let info = subject_info(&mut tx, merchant.id, subject).await?;
+    if key.is_some() {
+        // Twins with one key wait for each other here; the later finds the
+        // earlier's answer. Without a key there is nothing to wait for.
+        store::orders::lock(&mut tx, info.order_id, now).await?;
+    }
+    if let Some(message_id) = idempotency::replay::<i64>(&mut tx, merchant.id, key).await? {
+        let value = store::messages::thread(&mut tx, merchant.id, subject)
+            .await?
+            .into_iter()
+            .find(|m| m.id == message_id)
+            .ok_or(AppError::NotFound("message"))?;
+        return idempotency::replayed(tx, value).await;
+    }
     if let Author::Buyer(email) = author {
         if !info.buyer_email.eq_ignore_ascii_case(email) {
             return Err(AppError::Forbidden(
@@ -159,12 +191,16 @@ pub async fn post(
         now,
     )
     .await?;
+    idempotency::remember(&mut tx, merchant.id, key, 201, &message_id, now).await?;
     let mut thread = store::messages::thread(&mut tx, merchant.id, subject).await?;
     tx.commit().await?;
-    thread
-        .pop()
-        .filter(|m| m.id == message_id)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("posted message {message_id} vanished")))
+    let value = thread.pop().filter(|m| m.id == message_id).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("posted message {message_id} vanished"))
+    })?;
+    Ok(Keyed {
+        value,
+        replayed: false,
+    })
 }
 
 /// `message.posted`: the buyer is mailed unless they wrote it; the shop's

@@ -15,18 +15,23 @@ pub mod events;
 pub mod evidence;
 pub mod evidence_pdf;
 pub mod evidence_summary;
+pub mod exports;
+pub mod idempotency;
 pub mod import;
+pub mod insights;
 pub mod mediators;
 pub mod merchants;
 pub mod messages;
 pub mod orders;
 pub mod payment_providers;
 pub mod provider_notifications;
+pub mod quality_alerts;
 pub mod rate_limits;
 pub mod reconciliation;
 pub mod refunds;
 pub mod returns;
 pub mod webhooks;
+pub mod what_if;
 
 pub use error::{AppError, AppResult};
 

@@ -5,6 +5,7 @@
 
 use super::error::NotFoundAs;
 use super::events::{record, EventInput};
+use super::idempotency;
 use super::{Actor, AppError, AppResult};
 use crate::gateways::reconciliation::CatchUp;
 use crate::store::{self, merchants::Merchant, refunds::RefundRecord, returns::ReturnRecord, Tx};
@@ -60,11 +61,7 @@ async fn can_refund_through(tx: &mut Tx, merchant_id: i64, gateway: &str) -> App
     )
 }
 
-/// An Idempotency-Key with a digest of the request it came with.
-pub struct Idempotency<'a> {
-    pub key: &'a str,
-    pub request_hash: String,
-}
+pub use super::idempotency::Idempotency;
 
 struct Issue<'a> {
     order_id: i64,
@@ -298,40 +295,6 @@ async fn settle_return_if_done(
     Ok(())
 }
 
-/// Replays the first answer to a request sent again with the same key.
-async fn replay(
-    tx: &mut Tx,
-    merchant_id: i64,
-    key: &Idempotency<'_>,
-) -> AppResult<Option<Vec<i64>>> {
-    match store::refunds::idempotent_answer(tx, merchant_id, key.key).await? {
-        None => Ok(None),
-        Some((hash, _, body)) if hash == key.request_hash => {
-            let ids: Vec<i64> =
-                serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
-            Ok(Some(ids))
-        }
-        Some(_) => Err(AppError::Invalid(
-            "this Idempotency-Key was used for a different request".into(),
-        )),
-    }
-}
-
-async fn remember(
-    tx: &mut Tx,
-    merchant_id: i64,
-    key: Option<&Idempotency<'_>>,
-    ids: &[i64],
-    now: i64,
-) -> AppResult<()> {
-    if let Some(k) = key {
-        let body = serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))?;
-        store::refunds::remember_answer(tx, merchant_id, k.key, &k.request_hash, 201, &body, now)
-            .await?;
-    }
-    Ok(())
-}
-
 pub struct Issued {
     pub refunds: Vec<RefundRecord>,
     /// False when this was a replay of an earlier request.
@@ -346,6 +309,16 @@ async fn load_all(tx: &mut Tx, ids: &[i64]) -> AppResult<Vec<RefundRecord>> {
     Ok(out)
 }
 
+/// The refunds an earlier request with the same key issued.
+async fn replayed(mut tx: Tx, ids: Vec<i64>) -> AppResult<Issued> {
+    let refunds = load_all(&mut tx, &ids).await?;
+    let replay = idempotency::replayed(tx, refunds).await?;
+    Ok(Issued {
+        refunds: replay.value,
+        created: false,
+    })
+}
+
 /// Staff refund an inspected return: the quoted amount, to the method the
 /// return asked for unless staff choose another.
 pub async fn refund_return(
@@ -358,21 +331,16 @@ pub async fn refund_return(
 ) -> AppResult<Issued> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    if let Some(k) = &key {
-        if let Some(ids) = replay(&mut tx, merchant.id, k).await? {
-            return Ok(Issued {
-                refunds: load_all(&mut tx, &ids).await?,
-                created: false,
-            });
-        }
-    }
     let r = store::returns::load(&mut tx, merchant.id, return_id)
         .await
         .or_not_found("return")?;
     store::orders::lock(&mut tx, r.order_id, now).await?;
+    if let Some(ids) = idempotency::replay(&mut tx, merchant.id, key.as_ref()).await? {
+        return replayed(tx, ids).await;
+    }
     let mut r = store::returns::load(&mut tx, merchant.id, return_id).await?;
     let ids = refund_return_in(&mut tx, merchant, &mut r, method, actor, now).await?;
-    remember(&mut tx, merchant.id, key.as_ref(), &ids, now).await?;
+    idempotency::remember(&mut tx, merchant.id, key.as_ref(), 201, &ids, now).await?;
     let refunds = load_all(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(Issued {
@@ -405,17 +373,12 @@ pub async fn refund_goodwill(
     }
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    if let Some(k) = &key {
-        if let Some(ids) = replay(&mut tx, merchant.id, k).await? {
-            return Ok(Issued {
-                refunds: load_all(&mut tx, &ids).await?,
-                created: false,
-            });
-        }
-    }
     store::orders::lock(&mut tx, order_id, now)
         .await
         .or_not_found("order")?;
+    if let Some(ids) = idempotency::replay(&mut tx, merchant.id, key.as_ref()).await? {
+        return replayed(tx, ids).await;
+    }
     let order = store::orders::load(&mut tx, merchant.id, order_id)
         .await
         .or_not_found("order")?;
@@ -427,7 +390,7 @@ pub async fn refund_goodwill(
         reason,
     };
     let ids = issue(&mut tx, merchant, issue_, actor, now).await?;
-    remember(&mut tx, merchant.id, key.as_ref(), &ids, now).await?;
+    idempotency::remember(&mut tx, merchant.id, key.as_ref(), 201, &ids, now).await?;
     let refunds = load_all(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(Issued {

@@ -3,6 +3,7 @@
 
 use super::error::NotFoundAs;
 use super::events::{record, record_many, EventInput};
+use super::idempotency::{self, Idempotency, Keyed};
 use super::{refunds, Actor, AppError, AppResult};
 use crate::store::{self, merchants::Merchant, returns::ReturnRecord, Tx};
 use crate::AppState;
@@ -51,6 +52,23 @@ pub async fn request(
     req: ReturnRequest,
     actor: &Actor,
 ) -> AppResult<ReturnRecord> {
+    Ok(
+        request_with_key(state, merchant, order_id, req, None, actor)
+            .await?
+            .value,
+    )
+}
+
+/// `request` sent with an Idempotency-Key: a retry gets the return the first
+/// request created (as it is now) instead of a second one.
+pub async fn request_with_key(
+    state: &AppState,
+    merchant: &Merchant,
+    order_id: i64,
+    req: ReturnRequest,
+    key: Option<&Idempotency<'_>>,
+    actor: &Actor,
+) -> AppResult<Keyed<ReturnRecord>> {
     check_text(&req.comment, 2000, "the comment")?;
     let photo_bytes: Vec<&[u8]> = req.photos.iter().map(|p| p.bytes.as_slice()).collect();
     let photo_types = check_photos(&photo_bytes, 0)?;
@@ -61,6 +79,11 @@ pub async fn request(
         store::returns::lock_order_for_request(&mut tx, merchant.id, order_id, year_ago, now)
             .await
             .or_not_found("order")?;
+    // Before the checks: the first request's return now holds the quantities.
+    if let Some(return_id) = idempotency::replay(&mut tx, merchant.id, key).await? {
+        let value = store::returns::load(&mut tx, merchant.id, return_id).await?;
+        return idempotency::replayed(tx, value).await;
+    }
     let lines = rules::check_request(
         &order,
         &merchant.policy,
@@ -195,8 +218,12 @@ pub async fn request(
         // A refund writes rows of its own: read back what was stored.
         record_ = store::returns::load(&mut tx, merchant.id, return_id).await?;
     }
+    idempotency::remember(&mut tx, merchant.id, key, 201, &return_id, now).await?;
     tx.commit().await?;
-    Ok(record_)
+    Ok(Keyed {
+        value: record_,
+        replayed: false,
+    })
 }
 
 /// Inserts a return authorized as it is asked for, under a fresh RMA number:

@@ -106,6 +106,24 @@ pub fn verdicts(results: &[DatabaseResults]) -> Vec<Verdict> {
             Want::AtLeast(50_000.0),
             |x| format!("{x:.0}/s"),
         ));
+        let dashboard = r.dashboard.as_ref().and_then(|(figures, _)| {
+            figures
+                .iter()
+                .find(|f| f.request.starts_with("page, last 30"))
+        });
+        out.push(judge(
+            match dashboard {
+                Some(f) => format!(
+                    "dashboard page with {} returns (p90, last 30 days)",
+                    f.returns
+                ),
+                None => "dashboard page (p90)".into(),
+            },
+            db,
+            dashboard.map(|f| f.p90_ms()),
+            Want::Below(200.0),
+            ms,
+        ));
         out.push(judge(
             "resident memory at idle".into(),
             db,

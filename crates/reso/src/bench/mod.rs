@@ -7,6 +7,7 @@
 //! memory and start-up, and (PostgreSQL) two server processes on one port.
 
 mod bare_sql;
+pub mod dashboard;
 mod data;
 mod databases;
 pub mod deadlines;
@@ -21,6 +22,7 @@ mod server_process;
 mod startup;
 
 use crate::store::Backend;
+use dashboard::DashboardFigure;
 use data::DataSize;
 use databases::Databases;
 use deadlines::DeadlineFigure;
@@ -50,6 +52,8 @@ pub struct BenchOptions {
     pub mixed_duration: Duration,
     pub data: DataSize,
     pub deadlines: usize,
+    /// Returns in the database the insights dashboard is timed on.
+    pub dashboard_returns: usize,
     /// Starts timed on an empty database.
     pub ready_runs: usize,
 }
@@ -69,6 +73,7 @@ impl BenchOptions {
                 open_returns_per_shop: 100,
             },
             deadlines: deadlines::DEFAULT_DEADLINES,
+            dashboard_returns: dashboard::DEFAULT_RETURNS,
             ready_runs: 7,
         }
     }
@@ -85,6 +90,7 @@ impl BenchOptions {
                 open_returns_per_shop: 10,
             },
             deadlines: 1_000,
+            dashboard_returns: 2_000,
             ready_runs: 2,
             ..BenchOptions::full()
         }
@@ -158,6 +164,8 @@ pub struct DatabaseResults {
     /// One figure per class of the mixed day, then all of them.
     pub mixed: Vec<Figure>,
     pub deadlines: Option<DeadlineFigure>,
+    /// The dashboard's requests, and how long seeding its returns took.
+    pub dashboard: Option<(Vec<DashboardFigure>, Duration)>,
     pub idle_rss: Option<u64>,
     pub peak_rss: Option<u64>,
     /// Sorted.
@@ -244,6 +252,7 @@ async fn measure(
         requests: Vec::new(),
         mixed: Vec::new(),
         deadlines: None,
+        dashboard: None,
         idle_rss: None,
         peak_rss: None,
         ready: Vec::new(),
@@ -300,6 +309,14 @@ async fn measure(
     results.ready = startup::ready_times(databases, dir, opts.ready_runs).await?;
 
     results.deadlines = Some(fire_deadlines(databases, opts.deadlines).await?);
+
+    eprintln!(
+        "{label}: the insights dashboard with {} returns…",
+        opts.dashboard_returns
+    );
+    let url = databases.empty("dashboard").await?;
+    results.dashboard = Some(dashboard::run_on(&url, opts.dashboard_returns, dir).await?);
+    databases.discard("dashboard").await?;
 
     if databases.backend() == Backend::Postgres {
         results.scale = Some(scale::two_processes(databases, &data, opts, dir).await?);

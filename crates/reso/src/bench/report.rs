@@ -30,6 +30,8 @@ pub fn render(
     ));
     out.push_str("\n### Deadlines falling due at once\n\n");
     out.push_str(&deadline_table(results));
+    out.push_str("\n### The insights dashboard on a large history (one request at a time)\n\n");
+    out.push_str(&dashboard_table(results));
     out.push_str("\n### Memory and start-up of the server process\n\n");
     out.push_str(&memory_table(results));
     if results.iter().any(|r| r.scale.is_some()) {
@@ -164,6 +166,35 @@ fn deadline_table(results: &[DatabaseResults]) -> String {
                 "| {} | – | – | – | – | not measured |\n",
                 r.database
             )),
+        }
+    }
+    out
+}
+
+fn dashboard_table(results: &[DatabaseResults]) -> String {
+    let mut out = String::from(
+        "| database | returns in the database | seeding s | request | median ms | p90 ms | max ms |\n\
+         |---|---:|---:|---|---:|---:|---:|\n",
+    );
+    for r in results {
+        let Some((figures, seeding)) = &r.dashboard else {
+            out.push_str(&format!(
+                "| {} | – | – | – | – | – | not measured |\n",
+                r.database
+            ));
+            continue;
+        };
+        for f in figures {
+            out.push_str(&format!(
+                "| {} | {} | {:.0} | {} | {:.1} | {:.1} | {:.1} |\n",
+                r.database,
+                f.returns,
+                seeding.as_secs_f64(),
+                f.request,
+                f.median_ms(),
+                f.p90_ms(),
+                f.max_ms()
+            ));
         }
     }
     out

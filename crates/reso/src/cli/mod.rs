@@ -113,6 +113,10 @@ pub struct BenchArgs {
     /// --postgres-url names.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "100000")]
     pub deadlines: Option<usize>,
+    /// Returns in the database the insights dashboard is timed on (default
+    /// 1000000; 2000 with --quick).
+    #[arg(long, value_name = "N")]
+    pub dashboard_returns: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -279,6 +283,14 @@ async fn bench(args: BenchArgs) -> Result<ExitCode, Failure> {
             ));
         }
         opts.clients = args.clients;
+    }
+    if let Some(n) = args.dashboard_returns {
+        if !(1..=10_000_000).contains(&n) {
+            return Err(Failure::Usage(
+                "--dashboard-returns takes a number from 1 to 10000000".into(),
+            ));
+        }
+        opts.dashboard_returns = n;
     }
     if let Some(s) = args.seconds {
         if !(0.1..=3600.0).contains(&s) {

@@ -6,6 +6,7 @@
 mod claims;
 mod compose;
 mod layout;
+mod quality;
 
 pub use compose::{compose, Action, Fact, Letter, Support, UnknownTemplate, TEMPLATES};
 

@@ -103,6 +103,12 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<usize> {
     let mut ran = crate::app::deadlines::fire_due(state, DEADLINE_BATCH)
         .await
         .map_err(|e| anyhow::anyhow!("firing deadlines: {e}"))?;
+    // Quality alerts next, so their mails go out in this pass. A failed
+    // sweep must not hold up mail and refunds: it is tried on the next pass.
+    match crate::app::quality_alerts::sweep_if_due(state).await {
+        Ok(raised) => ran += raised,
+        Err(e) => tracing::error!(error = %e, "could not sweep for quality alerts"),
+    }
     while ran < MAX_PER_CALL {
         let jobs = {
             let mut tx = state.db.begin().await?;

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod buyer;
+pub mod charts;
 pub mod csrf_form;
 pub mod mediator;
 pub mod shared;

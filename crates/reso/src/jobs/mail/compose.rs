@@ -98,6 +98,21 @@ impl Tr<'_> {
         self.i18n.text(self.lang, id, &self.args)
     }
 
+    /// The same translator with a template's own variables added.
+    pub(super) fn with(&self, extra: &[(&'static str, String)]) -> Self {
+        let mut args = self.args.clone();
+        args.extend(
+            extra
+                .iter()
+                .map(|(name, value)| (*name, FluentValue::from(value.clone()))),
+        );
+        Tr {
+            i18n: self.i18n,
+            lang: self.lang,
+            args,
+        }
+    }
+
     /// The value of one variable, as the messages show it.
     pub(super) fn arg(&self, name: &str) -> String {
         match self.args.iter().find(|(n, _)| *n == name) {
@@ -445,6 +460,9 @@ fn staff(
     l.support = None;
     l.footer = tr.t("mail-staff-footer");
     if super::claims::staff(l, tr, data, kind, base, payload) {
+        return;
+    }
+    if super::quality::staff(l, tr, data, kind, base) {
         return;
     }
     l.subject = tr.t(&format!("mail-staff-subject-{key}"));

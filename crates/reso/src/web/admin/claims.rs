@@ -87,6 +87,9 @@ struct ListPage {
     nav: Nav,
     tabs: Vec<StatusTab>,
     rows: Vec<ClaimRow>,
+    /// The CSV form: the tab's status ("open" for the default tab) and a period.
+    export_status: &'static str,
+    export: super::exports::Period,
 }
 
 #[derive(Deserialize, Default)]
@@ -127,6 +130,8 @@ pub async fn list(
         nav: staff.nav(),
         tabs,
         rows: claims.iter().map(|c| ClaimRow::of(c, now)).collect(),
+        export_status: status.map_or("open", ClaimStatus::code),
+        export: super::exports::Period::this_month(now),
     };
     Ok(render_status(StatusCode::OK, &page))
 }

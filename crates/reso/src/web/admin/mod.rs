@@ -5,12 +5,15 @@
 
 mod claim_actions;
 mod claims;
+mod dashboard;
 mod evidence;
+mod exports;
 mod login;
 mod messages;
 pub(crate) mod money;
 mod orders;
 mod protection_settings;
+pub(crate) mod quality_alerts;
 mod queue;
 mod return_actions;
 mod return_page;
@@ -18,6 +21,7 @@ pub mod session;
 mod settings;
 mod settings_form;
 mod timeline;
+mod what_if;
 
 use crate::AppState;
 use axum::http::{header, HeaderValue};
@@ -32,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/login", get(login::show).post(login::submit))
         .route("/admin/logout", post(login::logout))
         .route("/admin/returns", get(queue::show))
+        .route("/admin/insights", get(dashboard::show))
         .route("/admin/returns/{id}", get(return_page::show))
         .route(
             "/admin/returns/{id}/photos/{photo_id}",
@@ -56,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .merge(claims::router())
         .merge(messages::router())
         .merge(evidence::router())
+        .merge(quality_alerts::router())
+        .merge(exports::router())
         .route("/admin/orders/{id}", get(orders::show))
         .route("/admin/orders/{id}/goodwill", post(orders::goodwill))
         .route("/admin/settings", get(settings::show).post(settings::save))
@@ -69,6 +76,10 @@ pub fn router() -> Router<AppState> {
             post(settings::disable_webhook),
         )
         .route("/admin/settings/api-keys", post(settings::create_api_key))
+        .route(
+            "/admin/settings/decision-matrix/what-if",
+            post(what_if::try_rules),
+        )
         // Staff pages hold a shop's data and the session's CSRF token: no
         // shared or back-button cache keeps them (the photo sets its own).
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -88,6 +99,8 @@ pub struct Nav {
     pub unanswered: i64,
     /// Claims waiting for the shop's answer, shown as "Claims (2)".
     pub claims_waiting: i64,
+    /// The quality alert banner, while an alert waits to be acknowledged.
+    pub quality: Option<quality_alerts::QualityBanner>,
 }
 
 /// A storage or database failure as an error page.

@@ -1,8 +1,10 @@
 //! The returns queue: what needs doing, newest first, filtered by status,
 //! age and a search for an RMA, order number or buyer e-mail.
 
+use super::exports::{self, Period};
 use super::session::Staff;
 use super::Nav;
+use crate::app::exports::Dataset;
 use crate::store::returns::QueueFilter;
 use crate::web::shared::{render, PageError, PageResult};
 use crate::{store, AppState};
@@ -59,6 +61,9 @@ struct QueuePage {
     /// The first page with the same filters.
     newest: String,
     first_page: bool,
+    /// The CSV form's starting period; it carries the status and search too.
+    export: Period,
+    refunds_csv: String,
 }
 
 /// A queue URL keeping the other filters.
@@ -196,6 +201,7 @@ pub async fn show(
     } else {
         None
     };
+    let month = Period::this_month(now);
     Ok(render(&QueuePage {
         lang: "en",
         nav: staff.nav(),
@@ -207,6 +213,11 @@ pub async fn show(
         older,
         newest,
         first_page: before.is_none(),
+        refunds_csv: exports::href(
+            Dataset::Refunds,
+            &[("from", &month.from), ("to", &month.to)],
+        ),
+        export: month,
     }))
 }
 

@@ -196,7 +196,7 @@ pub async fn already_answered(state: &AppState, merchant_id: i64, key: &str) -> 
         return false;
     };
     matches!(
-        store::refunds::idempotent_answer(&mut conn, merchant_id, key).await,
+        store::idempotency::find(&mut conn, merchant_id, key).await,
         Ok(Some(_))
     )
 }

@@ -48,6 +48,8 @@ pub struct Staff {
     pub unanswered: i64,
     /// Claims waiting for the shop's answer (for the navigation).
     pub claims_waiting: i64,
+    /// The quality alert banner (for every page).
+    pub quality: Option<super::quality_alerts::QualityBanner>,
 }
 
 impl Staff {
@@ -66,6 +68,7 @@ impl Staff {
             csrf: self.csrf.clone(),
             unanswered: self.unanswered,
             claims_waiting: self.claims_waiting,
+            quality: self.quality.clone(),
         }
     }
 
@@ -113,12 +116,16 @@ impl FromRequestParts<AppState> for Staff {
         let claims_waiting = super::claims::waiting_count(state, merchant.id)
             .await
             .map_err(|e| e.into_response())?;
+        let quality = super::quality_alerts::QualityBanner::load(state, merchant.id)
+            .await
+            .map_err(|e| e.into_response())?;
         Ok(Staff {
             user,
             merchant,
             csrf,
             unanswered,
             claims_waiting,
+            quality,
         })
     }
 }

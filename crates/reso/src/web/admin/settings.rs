@@ -134,6 +134,22 @@ pub async fn save(State(state): State<AppState>, f: StaffForm<SettingsForm>) -> 
     }
 }
 
+/// The form again as posted, with why it was refused; nothing was saved.
+pub(super) async fn refused_form(
+    state: &AppState,
+    staff: &Staff,
+    form: SettingsForm,
+    e: AppError,
+) -> Response {
+    let shown = PageError::from(e);
+    let extras = Extras {
+        revealed: None,
+        saved: false,
+        error: Some(shown.message),
+    };
+    page(state, staff, form, extras, shown.status).await
+}
+
 /// Shows the settings as saved, plus a one-time secret or an error.
 async fn saved_page(
     state: &AppState,

@@ -339,7 +339,8 @@ impl SettingsForm {
         Ok(policy)
     }
 
-    fn matrix(&self, currency: Currency) -> AppResult<DecisionMatrix> {
+    /// The decision matrix alone, checked (also the what-if's draft).
+    pub fn matrix(&self, currency: Currency) -> AppResult<DecisionMatrix> {
         let mut kept: Vec<(i64, usize, DecisionRule)> = Vec::new();
         for row in self.rule_rows() {
             if row.delete || row.is_blank() {
