@@ -10,7 +10,7 @@ use reso_domain::order::{NewLine, NewOrder, NewPayment, NewShipment};
 use reso_domain::{Currency, Email, PaymentMethod, Timestamp};
 use serde_json::Value;
 use std::time::Duration;
-use support::browser::Browser;
+use support::browser::{sign_in, Browser};
 use support::{TestApp, DAY, START};
 
 /// Where screenshots go, to look at a layout or a failing journey.
@@ -305,25 +305,13 @@ async fn staff_take_a_return_from_the_queue_to_refunded() {
     let c = browser.client();
 
     // Sign in.
-    c.goto(&app.url("/admin/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(
+        c,
+        &app.url("/admin/login"),
+        &app.staff_email,
+        &app.staff_password,
+    )
+    .await;
     wait_for_text(c, "h1", "Returns").await;
     assert!(c.source().await.unwrap().contains("ops@acme.test"));
 
@@ -452,25 +440,13 @@ async fn the_control_center_fits_a_phone() {
         .await
         .expect("return");
     let c = browser.client();
-    c.goto(&app.url("/admin/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(
+        c,
+        &app.url("/admin/login"),
+        &app.staff_email,
+        &app.staff_password,
+    )
+    .await;
     wait_for_text(c, "h1", "Returns").await;
     assert_no_sideways_scroll(c, "the returns queue").await;
     browser

@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use reso_domain::claim::ClaimKind;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::browser::Browser;
+use support::browser::{sign_in, Browser};
 use support::{iso, TestApp, DAY, START};
 
 const SHOTS: &str = "/tmp/reso-shots";
@@ -60,26 +60,14 @@ async fn fixture(app: &TestApp) {
     .expect("claim");
 }
 
-async fn sign_in(c: &Client, app: &TestApp) {
-    c.goto(&app.url("/admin/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&app.staff_password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+async fn sign_in_as_staff(c: &Client, app: &TestApp) {
+    sign_in(
+        c,
+        &app.url("/admin/login"),
+        &app.staff_email,
+        &app.staff_password,
+    )
+    .await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::XPath("//h1[contains(., 'Returns')]"))
@@ -105,7 +93,7 @@ async fn the_dashboard_charts_and_tables_show_the_data_on_a_phone() {
     let app = TestApp::spawn().await;
     fixture(&app).await;
     let c = browser.client();
-    sign_in(c, &app).await;
+    sign_in_as_staff(c, &app).await;
 
     // From the navigation, then a period chosen in the form.
     c.find(Locator::LinkText("Insights"))

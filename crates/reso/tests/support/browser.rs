@@ -215,3 +215,28 @@ fn free_port() -> u16 {
         .expect("find a free loopback port")
         .port()
 }
+
+/// Opens `login_url` and signs in with `email` and `password` (the control
+/// center's and the mediator console's sign-in form are one page).
+pub async fn sign_in(c: &Client, login_url: &str, email: &str, password: &str) {
+    use fantoccini::Locator;
+    c.goto(login_url).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
